@@ -1,0 +1,5 @@
+"""The layer package of Backprop from Scratch, with the API of the book
+"Deep Learning from Scratch": functions, gradient, layers, util, optimizer,
+the networks (two_layer_net, multi_layer_net, multi_layer_net_extend,
+simple_convnet) and trainer.
+"""

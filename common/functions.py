@@ -1,0 +1,108 @@
+"""Activation and loss functions with the book's names and calls.
+
+Arrays keep their floating dtype (float32 in, float32 out). Softmax and the
+losses are computed through log-sum-exp, so they stay finite and exact for
+logits of any size and for probabilities of exactly 0.
+"""
+import numpy as np
+
+
+def as_float_array(x):
+    """x as an ndarray; floating arrays keep their dtype, anything else becomes float64."""
+    x = np.asarray(x)
+    if np.issubdtype(x.dtype, np.floating):
+        return x
+    return x.astype(np.float64)
+
+
+def identity_function(x):
+    return x
+
+
+def step_function(x):
+    """1 where x > 0, else 0 (int array of x's shape)."""
+    return np.array(np.asarray(x) > 0, dtype=int)
+
+
+def sigmoid(x):
+    """1 / (1 + exp(-x)), without overflow for large |x|. Any shape."""
+    x = as_float_array(x)
+    z = np.exp(-np.abs(x))  # in (0, 1]: never overflows
+    return np.where(x >= 0, 1 / (1 + z), z / (1 + z))
+
+
+def sigmoid_grad(x):
+    y = sigmoid(x)
+    return (1 - y) * y
+
+
+def relu(x):
+    return np.maximum(as_float_array(x), 0)
+
+
+def relu_grad(x):
+    """1 where x >= 0, else 0 (the book's convention at 0)."""
+    x = as_float_array(x)
+    return (x >= 0).astype(x.dtype)
+
+
+def log_softmax(x):
+    """log(softmax(x)) along the last axis, via log-sum-exp. (..., C) -> (..., C)."""
+    x = as_float_array(x)
+    z = x - x.max(axis=-1, keepdims=True)
+    return z - np.log(np.exp(z).sum(axis=-1, keepdims=True))
+
+
+def softmax(x):
+    """exp(x) / sum(exp(x)) along the last axis. (C,) -> (C,) or (N, C) -> (N, C)."""
+    x = as_float_array(x)
+    e = np.exp(x - x.max(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
+def sum_squared_error(y, t):
+    return 0.5 * np.sum((as_float_array(y) - t) ** 2)
+
+
+def _batched(y, t):
+    """y as (N, C) and t as labels (N,) or one-hot (N, C); 1-D y is one sample."""
+    y, t = as_float_array(y), np.asarray(t)
+    if y.ndim == 1:
+        y, t = y.reshape(1, -1), t.reshape(1, -1) if t.size == y.size else t.reshape(1)
+    if t.shape != y.shape and t.shape != y.shape[:1]:
+        raise ValueError(
+            f"targets must be labels of shape {y.shape[:1]} or one-hot of shape "
+            f"{y.shape}, got shape {t.shape}")
+    if t.ndim == 1:
+        if not np.issubdtype(t.dtype, np.integer):
+            raise ValueError(f"label targets must be integers, got dtype {t.dtype}")
+        if t.size and (t.min() < 0 or t.max() >= y.shape[1]):
+            raise ValueError(
+                f"labels must lie in 0..{y.shape[1] - 1} for {y.shape[1]} classes, "
+                f"got values from {t.min()} to {t.max()}")
+    return y, t
+
+
+def _nll(log_y, t):
+    """Mean negative log-likelihood of (N, C) log-probabilities."""
+    n = log_y.shape[0]
+    if t.ndim == 1:
+        return -log_y[np.arange(n), t].sum() / n
+    return -(t * log_y).sum() / n
+
+
+def cross_entropy_error(y, t):
+    """Mean cross-entropy of probabilities y, (C,) or (N, C), against labels or one-hot t.
+
+    log(0) is taken as log of the smallest positive float, so the loss is
+    exact for any y > 0 and finite for y == 0.
+    """
+    y, t = _batched(y, t)
+    tiny = np.finfo(y.dtype).tiny
+    return _nll(np.log(np.maximum(y, tiny)), t)
+
+
+def softmax_loss(X, t):
+    """cross_entropy_error(softmax(X), t), computed exactly through log-softmax."""
+    X, t = _batched(X, t)
+    return _nll(log_softmax(X), t)

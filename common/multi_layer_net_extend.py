@@ -1,0 +1,21 @@
+"""The book's MultiLayerNet with optional Dropout and BatchNormalization."""
+import numpy as np
+
+from common.multi_layer_net import MultiLayerNet
+
+
+class MultiLayerNetExtend(MultiLayerNet):
+    """MultiLayerNet plus, per hidden layer, BatchNorm{i} (params gamma{i}, beta{i})
+    before the activation and Dropout{i} after it.
+
+    Layer order per hidden layer: Affine, [BatchNorm], Activation_function, [Dropout].
+    dropout_ration keeps the book's spelling; predict, loss and accuracy take
+    train_flg (False: inference behaviour, the default).
+    """
+
+    def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
+                 weight_init_std="relu", weight_decay_lambda=0, use_dropout=False,
+                 dropout_ration=0.5, use_batchnorm=False, *, dtype=np.float64, rng=None):
+        self.use_dropout, self.use_batchnorm = use_dropout, use_batchnorm
+        self._build(input_size, hidden_size_list, output_size, activation, weight_init_std,
+                    weight_decay_lambda, dtype, rng, use_batchnorm, use_dropout, dropout_ration)

@@ -1,0 +1,81 @@
+"""What every network shares: an ordered dict of layers, a last layer, and
+gradients by backpropagation or by numerical differentiation.
+
+A subclass sets `params` (name -> array), `layers` (an OrderedDict run in
+order), `lastLayer` (SoftmaxWithLoss), `grad_sources` (param name ->
+(layer name, gradient attribute)) and `dtype`.
+"""
+import numpy as np
+
+from common.gradient import numerical_gradient
+from common.layers import BatchNormalization, Dropout
+
+TRAIN_AWARE = (Dropout, BatchNormalization)
+
+
+def weight_std(weight_init_std, fan_in):
+    """'relu'/'he' -> sqrt(2 / fan_in); 'sigmoid'/'xavier' -> sqrt(1 / fan_in); a number -> itself."""
+    if isinstance(weight_init_std, str):
+        name = weight_init_std.lower()
+        if name in ("relu", "he"):
+            return np.sqrt(2.0 / fan_in)
+        if name in ("sigmoid", "xavier"):
+            return np.sqrt(1.0 / fan_in)
+        raise ValueError(f"unknown weight_init_std {weight_init_std!r}: use a number, "
+                         "'relu'/'he' or 'sigmoid'/'xavier'")
+    return float(weight_init_std)
+
+
+def randn(rng, *shape):
+    """Standard normal samples; rng None uses np.random, so np.random.seed repeats them."""
+    return rng.standard_normal(shape) if rng is not None else np.random.randn(*shape)
+
+
+class Network:
+    weight_decay_lambda = 0
+
+    def predict(self, x, train_flg=False):
+        """Scores (N, output_size) for x (N, ...); x is cast to the network's dtype."""
+        x = np.asarray(x, dtype=self.dtype)
+        for layer in self.layers.values():
+            x = layer.forward(x, train_flg) if isinstance(layer, TRAIN_AWARE) else layer.forward(x)
+        return x
+
+    def loss(self, x, t, train_flg=False):
+        """Mean cross-entropy of softmax(predict(x)) against t, plus any weight decay."""
+        y = self.predict(x, train_flg)
+        decay = sum(0.5 * self.weight_decay_lambda * np.sum(self.params[k] ** 2)
+                    for k in self.grad_sources if k.startswith("W")) if self.weight_decay_lambda else 0
+        return self.lastLayer.forward(y, t) + decay
+
+    def accuracy(self, x, t, batch_size=None):
+        """Fraction of x classified as t (labels or one-hot), in batches of batch_size if given."""
+        t = np.asarray(t)
+        if t.ndim != 1:
+            t = t.argmax(axis=1)
+        step = batch_size or max(len(x), 1)
+        correct = sum(int(np.sum(self.predict(x[i:i + step]).argmax(axis=1) == t[i:i + step]))
+                      for i in range(0, len(x), step))
+        return correct / x.shape[0]
+
+    def numerical_gradient(self, x, t):
+        """Gradient of the loss for every parameter by central differences (slow: for checks)."""
+        loss_w = lambda _: self.loss(x, t, train_flg=True)  # noqa: E731
+        return {key: numerical_gradient(loss_w, self.params[key]) for key in self.grad_sources}
+
+    def gradient(self, x, t):
+        """Gradient of the loss for every parameter by backpropagation.
+
+        Afterwards lastLayer.loss holds this batch's loss (without weight decay).
+        """
+        self.loss(x, t, train_flg=True)
+        dout = self.lastLayer.backward(1)
+        for layer in reversed(self.layers.values()):
+            dout = layer.backward(dout)
+        grads = {key: getattr(self.layers[name], attr)
+                 for key, (name, attr) in self.grad_sources.items()}
+        if self.weight_decay_lambda:
+            for key in grads:
+                if key.startswith("W"):
+                    grads[key] = grads[key] + self.weight_decay_lambda * self.params[key]
+        return grads

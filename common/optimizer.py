@@ -1,0 +1,97 @@
+"""Optimizers: each updates a dict of parameter arrays in place from a dict of gradients."""
+import numpy as np
+
+
+class SGD:
+    """W <- W - lr * dW"""
+
+    def __init__(self, lr=0.01):
+        self.lr = lr
+
+    def update(self, params, grads):
+        for key in params:
+            params[key] -= self.lr * grads[key]
+
+
+class Momentum:
+    """v <- momentum * v - lr * dW;  W <- W + v"""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr, self.momentum, self.v = lr, momentum, None
+
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+        for key in params:
+            self.v[key] *= self.momentum
+            self.v[key] -= self.lr * grads[key]
+            params[key] += self.v[key]
+
+
+class Nesterov:
+    """Nesterov's accelerated gradient, in the book's form (http://arxiv.org/abs/1212.0901)."""
+
+    def __init__(self, lr=0.01, momentum=0.9):
+        self.lr, self.momentum, self.v = lr, momentum, None
+
+    def update(self, params, grads):
+        if self.v is None:
+            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+        m, lr = self.momentum, self.lr
+        for key in params:
+            params[key] += m * m * self.v[key] - (1 + m) * lr * grads[key]
+            self.v[key] *= m
+            self.v[key] -= lr * grads[key]
+
+
+class AdaGrad:
+    """h <- h + dW^2;  W <- W - lr * dW / (sqrt(h) + 1e-7)"""
+
+    def __init__(self, lr=0.01):
+        self.lr, self.h = lr, None
+
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(val) for key, val in params.items()}
+        for key in params:
+            self.h[key] += grads[key] * grads[key]
+            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+
+
+class RMSprop:
+    """h <- decay * h + (1 - decay) * dW^2;  W <- W - lr * dW / (sqrt(h) + 1e-7)"""
+
+    def __init__(self, lr=0.01, decay_rate=0.99):
+        self.lr, self.decay_rate, self.h = lr, decay_rate, None
+
+    def update(self, params, grads):
+        if self.h is None:
+            self.h = {key: np.zeros_like(val) for key, val in params.items()}
+        for key in params:
+            self.h[key] *= self.decay_rate
+            self.h[key] += (1 - self.decay_rate) * grads[key] * grads[key]
+            params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
+
+
+class Adam:
+    """Adam (http://arxiv.org/abs/1412.6980v8) with bias correction folded into the step size."""
+
+    def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
+        self.lr, self.beta1, self.beta2 = lr, beta1, beta2
+        self.iter, self.m, self.v = 0, None, None
+
+    def update(self, params, grads):
+        if self.m is None:
+            self.m = {key: np.zeros_like(val) for key, val in params.items()}
+            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+        self.iter += 1
+        b1, b2 = self.beta1, self.beta2
+        lr_t = float(self.lr * np.sqrt(1.0 - b2**self.iter) / (1.0 - b1**self.iter))
+        for key in params:
+            self.m[key] += (1 - b1) * (grads[key] - self.m[key])
+            self.v[key] += (1 - b2) * (grads[key] ** 2 - self.v[key])
+            params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + 1e-7)
+
+
+OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "nesterov": Nesterov,
+              "adagrad": AdaGrad, "rmsprop": RMSprop, "adam": Adam}

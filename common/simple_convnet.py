@@ -1,0 +1,65 @@
+"""The book's simple convolutional network:
+Conv -> ReLU -> 2x2 max Pool -> Affine -> ReLU -> Affine -> SoftmaxWithLoss.
+"""
+from collections import OrderedDict
+
+import numpy as np
+
+from common.layers import Affine, Convolution, Pooling, Relu, SoftmaxWithLoss
+from common.network import Network, randn
+from common.util import conv_output_size
+
+
+class SimpleConvNet(Network):
+    """input_dim (C, H, W); conv_param keys filter_num, filter_size, pad, stride.
+
+    params: W1 (filter_num, C, filter_size, filter_size), b1 (filter_num,),
+            W2 (filter_num * pool_h * pool_w, hidden_size), b2 (hidden_size,),
+            W3 (hidden_size, output_size), b3 (output_size,).
+    """
+
+    def __init__(self, input_dim=(1, 28, 28),
+                 conv_param={"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1},  # noqa: B006 (the book's call)
+                 hidden_size=100, output_size=10, weight_init_std=0.01, *, dtype=np.float64, rng=None):
+        self.dtype = np.dtype(dtype)
+        fn, fs = conv_param["filter_num"], conv_param["filter_size"]
+        pad, stride = conv_param["pad"], conv_param["stride"]
+        channels, height, width = input_dim
+        conv_h = conv_output_size(height, fs, stride, pad)
+        conv_w = conv_output_size(width, fs, stride, pad)
+        pool_output_size = fn * (conv_h // 2) * (conv_w // 2)
+        shapes = {"W1": (fn, channels, fs, fs), "W2": (pool_output_size, hidden_size),
+                  "W3": (hidden_size, output_size)}
+        self.params = {}
+        for i, (name, shape) in enumerate(shapes.items(), start=1):
+            self.params[name] = (weight_init_std * randn(rng, *shape)).astype(self.dtype)
+            self.params[f"b{i}"] = np.zeros(shape[-1] if i > 1 else fn, dtype=self.dtype)
+        p = self.params
+        self.layers = OrderedDict()
+        self.layers["Conv1"] = Convolution(p["W1"], p["b1"], stride, pad)
+        self.layers["Relu1"] = Relu()
+        self.layers["Pool1"] = Pooling(pool_h=2, pool_w=2, stride=2)
+        self.layers["Affine1"] = Affine(p["W2"], p["b2"])
+        self.layers["Relu2"] = Relu()
+        self.layers["Affine2"] = Affine(p["W3"], p["b3"])
+        self.lastLayer = SoftmaxWithLoss()
+        self.grad_sources = {"W1": ("Conv1", "dW"), "b1": ("Conv1", "db"),
+                             "W2": ("Affine1", "dW"), "b2": ("Affine1", "db"),
+                             "W3": ("Affine2", "dW"), "b3": ("Affine2", "db")}
+
+    def accuracy(self, x, t, batch_size=100):
+        return super().accuracy(x, t, batch_size)
+
+    def save_params(self, file_name="params.pkl"):
+        """Save the parameters as a NumPy .npz archive (no pickle, whatever the file name)."""
+        with open(file_name, "wb") as f:
+            np.savez(f, **self.params)
+
+    def load_params(self, file_name="params.pkl"):
+        """Load parameters saved by save_params into the existing arrays (layers keep them)."""
+        with np.load(file_name, allow_pickle=False) as saved:
+            for key, value in self.params.items():
+                if saved[key].shape != value.shape:
+                    raise ValueError(f"{file_name}: parameter {key} has shape {saved[key].shape}, "
+                                     f"this network needs {value.shape}")
+                value[...] = saved[key]

@@ -1,0 +1,68 @@
+"""The book's Trainer: mini-batch training with a progress bar; returns its history."""
+import numpy as np
+from tqdm.auto import tqdm
+
+from common.optimizer import OPTIMIZERS
+
+
+class Trainer:
+    """Train `network` on (x_train, t_train) for `epochs` epochs of mini-batches.
+
+    optimizer: a name ('SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSprop', 'Adam')
+    with optimizer_param, as in the book. evaluate_sample_num_per_epoch: evaluate
+    accuracy on only that many leading samples (None: all). verbose shows a tqdm
+    progress bar with the latest loss and accuracies; nothing is printed.
+    """
+
+    def __init__(self, network, x_train, t_train, x_test, t_test, epochs=20,
+                 mini_batch_size=100, optimizer="SGD", optimizer_param={"lr": 0.01},  # noqa: B006 (the book's call)
+                 evaluate_sample_num_per_epoch=None, verbose=True, rng=None):
+        if optimizer.lower() not in OPTIMIZERS:
+            raise ValueError(f"unknown optimizer {optimizer!r}: use one of "
+                             f"{', '.join(c.__name__ for c in OPTIMIZERS.values())}")
+        self.network, self.verbose = network, verbose
+        self.x_train, self.t_train, self.x_test, self.t_test = x_train, t_train, x_test, t_test
+        self.epochs, self.batch_size = epochs, mini_batch_size
+        self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch
+        self.optimizer = OPTIMIZERS[optimizer.lower()](**optimizer_param)
+        self.rng = rng if rng is not None else np.random.default_rng()
+        self.train_size = x_train.shape[0]
+        self.iter_per_epoch = max(self.train_size / mini_batch_size, 1)
+        self.max_iter = int(epochs * self.iter_per_epoch)
+        self.current_iter = self.current_epoch = 0
+        self.train_loss_list, self.train_acc_list, self.test_acc_list = [], [], []
+
+    def _evaluate(self):
+        n = self.evaluate_sample_num_per_epoch
+        x_tr, t_tr, x_te, t_te = self.x_train, self.t_train, self.x_test, self.t_test
+        if n is not None:
+            x_tr, t_tr, x_te, t_te = x_tr[:n], t_tr[:n], x_te[:n], t_te[:n]
+        self.train_acc_list.append(self.network.accuracy(x_tr, t_tr))
+        self.test_acc_list.append(self.network.accuracy(x_te, t_te))
+
+    def train_step(self):
+        """One mini-batch update; evaluates accuracy at the end of each epoch."""
+        batch = self.rng.integers(0, self.train_size, self.batch_size)
+        grads = self.network.gradient(self.x_train[batch], self.t_train[batch])
+        self.optimizer.update(self.network.params, grads)
+        self.train_loss_list.append(float(self.network.lastLayer.loss))
+        if self.current_iter % self.iter_per_epoch < 1:
+            self.current_epoch += 1
+            self._evaluate()
+        self.current_iter += 1
+
+    def train(self):
+        """Run all iterations, then the final evaluation. Returns the history dict:
+        train_loss (per iteration: the batch loss before its update, without weight
+        decay), train_acc and test_acc (per epoch), test_acc_final.
+        """
+        with tqdm(total=self.max_iter, disable=not self.verbose, desc="training") as bar:
+            for _ in range(self.max_iter):
+                self.train_step()
+                bar.update(1)
+                if self.test_acc_list:
+                    bar.set_postfix(loss=f"{self.train_loss_list[-1]:.3f}",
+                                    test_acc=f"{self.test_acc_list[-1]:.3f}", refresh=False)
+        test_acc = self.network.accuracy(self.x_test, self.t_test)
+        return {"train_loss": self.train_loss_list, "train_acc": self.train_acc_list,
+                "test_acc": self.test_acc_list, "test_acc_final": test_acc}

@@ -1,0 +1,141 @@
+import numpy as np
+import pytest
+
+from common.gradient import relative_error
+from common.layers import Dropout
+from common.multi_layer_net import MultiLayerNet
+from common.multi_layer_net_extend import MultiLayerNetExtend
+from common.simple_convnet import SimpleConvNet
+from common.two_layer_net import TwoLayerNet
+
+TOLERANCE = 1e-7
+
+
+def gradient_errors(net, x, t):
+    backprop, numerical = net.gradient(x, t), net.numerical_gradient(x, t)
+    assert backprop.keys() == numerical.keys() == net.params.keys()
+    return backprop, numerical, {k: relative_error(backprop[k], numerical[k]) for k in backprop}
+
+
+def inputs(rng, shape):
+    """Inputs in [0.5, 1.5]: no tiny input makes a weight gradient vanish into round-off."""
+    return 0.5 + rng.random(shape)
+
+
+def test_two_layer_net_backprop_matches_numerical_gradient_as_in_the_book(rng):
+    net = TwoLayerNet(input_size=30, hidden_size=10, output_size=5, rng=rng)
+    x, t = inputs(rng, (3, 30)), np.eye(5)[[0, 3, 4]]
+    backprop, numerical, errors = gradient_errors(net, x, t)
+    for key in backprop:
+        assert np.mean(np.abs(backprop[key] - numerical[key])) <= 1e-6, key  # the book's check
+    assert max(errors.values()) <= TOLERANCE, errors
+
+
+def test_two_layer_net_relative_error_with_larger_weights(rng):
+    net = TwoLayerNet(30, 10, 5, weight_init_std=0.5, rng=rng)
+    _, _, errors = gradient_errors(net, inputs(rng, (4, 30)), np.array([0, 1, 2, 4]))
+    assert max(errors.values()) <= TOLERANCE, errors
+
+
+@pytest.mark.parametrize("activation,init", [("relu", "he"), ("sigmoid", "xavier")])
+def test_multi_layer_net_with_weight_decay(rng, activation, init):
+    net = MultiLayerNet(12, [8, 6], 4, activation=activation, weight_init_std=init,
+                        weight_decay_lambda=0.1, rng=rng)
+    _, _, errors = gradient_errors(net, inputs(rng, (5, 12)), np.array([0, 1, 2, 3, 1]))
+    assert len(errors) == 6 and max(errors.values()) <= TOLERANCE, errors
+
+
+def test_multi_layer_net_extend_with_batchnorm_and_dropout(rng):
+    net = MultiLayerNetExtend(12, [8, 6], 4, use_batchnorm=True, use_dropout=True,
+                              dropout_ration=0.3, rng=rng)
+    masks = {}
+    for name, layer in net.layers.items():  # one fixed mask per Dropout layer
+        if isinstance(layer, Dropout):
+            def forward(x, train_flg=True, layer=layer, name=name):
+                if name not in masks:
+                    masks[name] = rng.random(x.shape) > 0.3
+                layer.mask = masks[name]
+                return x * layer.mask if train_flg else x * 0.7
+            layer.forward = forward
+    backprop, _, errors = gradient_errors(net, inputs(rng, (5, 12)), np.array([0, 1, 2, 3, 1]))
+    assert set(masks) == {"Dropout1", "Dropout2"}
+    # A bias right before BatchNormalization is subtracted out again: its true gradient is 0,
+    # so a relative error is meaningless there; check that backprop gives (almost) exactly 0.
+    for key in ("b1", "b2"):
+        assert np.max(np.abs(backprop[key])) < 1e-12
+        errors.pop(key)
+    assert len(errors) == 8 and max(errors.values()) <= TOLERANCE, errors
+
+
+def test_simple_convnet(rng):
+    net = SimpleConvNet((1, 8, 8), {"filter_num": 3, "filter_size": 3, "pad": 1, "stride": 1},
+                        hidden_size=6, output_size=4, weight_init_std=0.3, rng=rng)
+    x = np.abs(rng.standard_normal((2, 1, 8, 8))) + 0.1
+    _, _, errors = gradient_errors(net, x, np.array([1, 3]))
+    assert len(errors) == 6 and max(errors.values()) <= TOLERANCE, errors
+
+
+def test_book_script_runs_unchanged():
+    # The book's ch05/train_neuralnet.py, with only the import path changed.
+    from common.two_layer_net import TwoLayerNet as BookNet
+    np.random.seed(0)
+    network = BookNet(input_size=784, hidden_size=50, output_size=10)
+    x_batch, t_batch = np.random.rand(100, 784), np.eye(10)[np.random.randint(0, 10, 100)]
+    grad = network.gradient(x_batch, t_batch)
+    for key in ("W1", "b1", "W2", "b2"):
+        network.params[key] -= 0.1 * grad[key]
+    assert list(network.layers) == ["Affine1", "Relu1", "Affine2"]
+    assert np.isfinite(network.loss(x_batch, t_batch))
+    assert 0 <= network.accuracy(x_batch, t_batch) <= 1
+
+
+def test_networks_build_in_float32(rng):
+    x, t = rng.random((4, 1, 8, 8)), np.array([0, 1, 2, 3])
+    nets = [TwoLayerNet(64, 5, 4, dtype=np.float32), MultiLayerNet(64, [5], 4, dtype=np.float32),
+            MultiLayerNetExtend(64, [5], 4, use_batchnorm=True, use_dropout=True, dtype=np.float32),
+            SimpleConvNet((1, 8, 8), {"filter_num": 2, "filter_size": 3, "pad": 0, "stride": 1},
+                          hidden_size=5, output_size=4, dtype=np.float32)]
+    for net in nets:
+        flat = x if isinstance(net, SimpleConvNet) else x.reshape(4, -1)
+        assert net.predict(flat).dtype == np.float32
+        grads = net.gradient(flat, t)
+        assert all(g.dtype == np.float32 for g in grads.values()), type(net).__name__
+        assert all(p.dtype == np.float32 for p in net.params.values())
+
+
+def test_training_lowers_the_loss(rng):
+    net = TwoLayerNet(20, 16, 3, weight_init_std=0.1, rng=rng)
+    x = rng.standard_normal((60, 20))
+    t = np.argmax(x[:, :3], axis=1)  # a learnable rule
+    first = net.loss(x, t)
+    for _ in range(200):
+        grads = net.gradient(x, t)
+        for key in net.params:
+            net.params[key] -= 0.5 * grads[key]
+    assert net.loss(x, t) < first / 3 and net.accuracy(x, t) > 0.9
+    assert net.accuracy(x, np.eye(3)[t]) == net.accuracy(x, t, batch_size=7)
+
+
+def test_simple_convnet_saves_and_loads_without_pickle(tmp_path, rng):
+    conv = {"filter_num": 2, "filter_size": 3, "pad": 0, "stride": 1}
+    a = SimpleConvNet((1, 8, 8), conv, hidden_size=5, output_size=3, rng=rng)
+    b = SimpleConvNet((1, 8, 8), conv, hidden_size=5, output_size=3, rng=rng)
+    path = tmp_path / "params.pkl"
+    a.save_params(path)
+    b.load_params(path)
+    x = rng.random((2, 1, 8, 8))
+    np.testing.assert_array_equal(a.predict(x), b.predict(x))
+    with np.load(path, allow_pickle=False) as saved:  # a plain .npz archive
+        assert set(saved.files) == set(a.params)
+    c = SimpleConvNet((1, 8, 8), conv, hidden_size=6, output_size=3)
+    with pytest.raises(ValueError, match=r"parameter W2 has shape \(18, 5\), this network needs \(18, 6\)"):
+        c.load_params(path)
+
+
+def test_bad_network_options_are_named():
+    with pytest.raises(ValueError, match="unknown activation 'tanh'"):
+        MultiLayerNet(4, [3], 2, activation="tanh")
+    with pytest.raises(ValueError, match="unknown weight_init_std 'glorot'"):
+        MultiLayerNet(4, [3], 2, weight_init_std="glorot")
+    with pytest.raises(ValueError, match=r"expected input of shape \(N, 784\)"):
+        TwoLayerNet(784, 5, 10).predict(np.zeros((2, 783)))

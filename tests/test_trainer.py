@@ -1,0 +1,31 @@
+import numpy as np
+import pytest
+
+from common.multi_layer_net_extend import MultiLayerNetExtend
+from common.trainer import Trainer
+
+
+def blobs(rng, n):
+    labels = rng.integers(0, 3, n)
+    centers = np.array([[2.0, 0, 0, 0], [0, 2.0, 0, 0], [0, 0, 2.0, 0]])
+    return centers[labels] + 0.5 * rng.standard_normal((n, 4)), labels
+
+
+@pytest.mark.parametrize("optimizer,lr", [("SGD", 0.1), ("Adam", 0.01), ("AdaGrad", 0.1)])
+def test_trainer_learns_and_returns_its_history(rng, optimizer, lr):
+    x_train, t_train = blobs(rng, 300)
+    x_test, t_test = blobs(rng, 100)
+    net = MultiLayerNetExtend(4, [10], 3, use_batchnorm=True, rng=rng)
+    trainer = Trainer(net, x_train, t_train, x_test, t_test, epochs=5, mini_batch_size=30,
+                      optimizer=optimizer, optimizer_param={"lr": lr}, verbose=False, rng=rng)
+    history = trainer.train()
+    assert len(history["train_loss"]) == trainer.max_iter == 50
+    assert len(history["train_acc"]) == len(history["test_acc"]) == 5
+    assert history["test_acc_final"] > 0.9
+    assert history["train_loss"] is trainer.train_loss_list
+
+
+def test_trainer_rejects_an_unknown_optimizer(rng):
+    x, t = blobs(rng, 10)
+    with pytest.raises(ValueError, match="unknown optimizer 'Adamax': use one of SGD, Momentum"):
+        Trainer(MultiLayerNetExtend(4, [3], 3), x, t, x, t, optimizer="Adamax")
