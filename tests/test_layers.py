@@ -1,6 +1,6 @@
 import numpy as np
 import pytest
-from conftest import away_from_zero
+from helpers import away_from_zero
 
 from common.gradient import check_layer, numerical_gradient, relative_error
 from common.layers import (

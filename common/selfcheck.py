@@ -1,0 +1,101 @@
+"""One-call self-checks for a reader's own implementation of a layer or network.
+
+Each check builds small float64 inputs, runs forward and backward, and
+compares the backward pass with numerical_gradient. It returns a CheckResult,
+which displays as one PASS or FAIL line with the maximum relative error.
+
+    check_activation(MyRelu)                       # PASS MyRelu: ...
+"""
+import inspect
+
+import numpy as np
+
+from common.functions import softmax_loss
+from common.gradient import check_layer, numerical_gradient, relative_error
+
+TOLERANCE = 1e-7
+
+
+class CheckResult:
+    def __init__(self, name, errors, problems=()):
+        self.name, self.errors, self.problems = name, dict(errors), list(problems)
+        self.max_error = max(self.errors.values(), default=0.0)
+        self.passed = self.max_error <= TOLERANCE and not self.problems
+
+    def __repr__(self):
+        verdict = "PASS" if self.passed else "FAIL"
+        detail = ", ".join(f"{k} {v:.1e}" for k, v in self.errors.items())
+        text = (f"{verdict} {self.name}: max relative error {self.max_error:.1e} "
+                f"(tolerance {TOLERANCE:.0e}; {detail})")
+        return "\n".join([text, *(f"  - {p}" for p in self.problems)])
+
+
+def _inputs(seed, shape):
+    """float64 values with |x| >= 0.1: no kink of ReLU within the numerical step."""
+    x = np.random.default_rng(seed).standard_normal(shape)
+    return np.where(np.abs(x) < 0.1, 0.5, x)
+
+
+def _check(name, layer, *inputs, **kwargs):
+    """check_layer plus a check that backward leaves its dout argument alone."""
+    problems = []
+    errors = check_layer(layer, *inputs, **kwargs)
+    out = layer.forward(*inputs, **kwargs)
+    dout = np.ones_like(out) * 0.5
+    layer.backward(dout)
+    if not np.all(dout == 0.5):
+        problems.append("backward changed the dout array it was given; compute a new array instead")
+    return CheckResult(name, errors, problems)
+
+
+def check_mul_add(mul_class, add_class):
+    """MulLayer and AddLayer: forward(x, y), backward(dout) -> (dx, dy)."""
+    x, y = _inputs(1, (2, 3)), _inputs(2, (2, 3))
+    mul, add = _check(mul_class.__name__, mul_class(), x, y), _check(add_class.__name__, add_class(), x, y)
+    errors = {f"{mul.name} {k}": v for k, v in mul.errors.items()}
+    errors.update({f"{add.name} {k}": v for k, v in add.errors.items()})
+    return CheckResult(f"{mul.name} and {add.name}", errors, mul.problems + add.problems)
+
+
+def check_activation(layer_class):
+    """An activation layer such as Relu or Sigmoid: forward(x), backward(dout) -> dx."""
+    return _check(layer_class.__name__, layer_class(), _inputs(3, (4, 5)) * 2)
+
+
+def check_affine(layer_class):
+    """Affine(W, b) with dW and db, on a tensor input (N, 2, 3) that it must flatten."""
+    rng = np.random.default_rng(4)
+    layer = layer_class(rng.standard_normal((6, 3)), rng.standard_normal(3))
+    result = _check(layer_class.__name__, layer, _inputs(5, (4, 2, 3)))
+    if layer.backward(np.ones((4, 3))).shape != (4, 2, 3):
+        result.problems.append("backward must return dx in the input's shape (4, 2, 3)")
+        result.passed = False
+    return result
+
+
+def check_softmax_with_loss(layer_class):
+    """SoftmaxWithLoss: forward(x, t) -> loss (mean over the batch), backward(dout=1) -> dx."""
+    x, t = _inputs(6, (5, 4)), np.array([0, 3, 1, 1, 2])
+    one_hot = np.eye(4)[t]
+    layer = layer_class()
+    problems = []
+    loss = layer.forward(x, one_hot)
+    if not np.isclose(loss, softmax_loss(x, t), rtol=1e-6):
+        problems.append(f"forward gave loss {float(loss):.6f}, expected {float(softmax_loss(x, t)):.6f}")
+    dx = layer.backward(1)
+    numerical = numerical_gradient(lambda _: layer.forward(x, one_hot), x)
+    return CheckResult(layer_class.__name__, {"x": relative_error(dx, numerical)}, problems)
+
+
+def check_network(network_class):
+    """A two-layer network with the book's API: params, gradient, numerical_gradient."""
+    net = network_class(input_size=12, hidden_size=6, output_size=4, weight_init_std=0.5)
+    x, t = 0.5 + np.random.default_rng(7).random((3, 12)), np.eye(4)[[0, 2, 3]]
+    backprop, numerical = net.gradient(x, t), net.numerical_gradient(x, t)
+    errors = {k: relative_error(backprop[k], numerical[k]) for k in numerical}
+    return CheckResult(network_class.__name__, errors)
+
+
+def show_source(obj):
+    """Print the real source of a class or function from common (what runs is what is shown)."""
+    print(inspect.getsource(obj).rstrip())

@@ -1,0 +1,97 @@
+"""The stored notebooks are sound, so that nbval checks something real:
+executed in order, every code cell with output, no errors, warnings, memory
+addresses or SVG, and the series' conventions (GUIDE section 3)."""
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
+WIDGET = "application/vnd.jupyter.widget-view+json"
+
+
+def text_of(output):
+    if output.get("output_type") == "stream":
+        return "".join(output.get("text", ""))
+    data = output.get("data", {})
+    return "".join(data.get("text/plain", "")) + "".join(data.get("text/html", ""))
+
+
+def source(cell):
+    return "".join(cell.get("source", ""))
+
+
+def problems_of(nb):
+    """Every way the stored notebook nb (a dict) breaks the rules, as sentences."""
+    problems = []
+    cells = nb.get("cells", [])
+    code = [(i, c) for i, c in enumerate(cells) if c["cell_type"] == "code" and source(c).strip()]
+    for expected, (i, cell) in enumerate(code, start=1):
+        where = f"code cell {i}"
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.get("execution_count") != expected:
+            problems.append(f"{where}: execution count {cell.get('execution_count')}, expected {expected}")
+        outputs = cell.get("outputs", [])
+        if not outputs:
+            problems.append(f"{where}: no stored output (nbval would check nothing)")
+        for out in outputs:
+            if out.get("output_type") == "error" and "raises-exception" not in tags:
+                problems.append(f"{where}: stores an error {out.get('ename')}")
+            if out.get("output_type") == "stream" and out.get("name") == "stderr":
+                problems.append(f"{where}: writes to stderr: {text_of(out)[:60]!r}")
+            if ADDRESS.search(text_of(out)):
+                problems.append(f"{where}: prints a memory address")
+            if "image/svg+xml" in out.get("data", {}):
+                problems.append(f"{where}: emits SVG")
+        if "raises-exception" in tags and not any(o.get("output_type") == "error" for o in outputs):
+            problems.append(f"{where}: tagged raises-exception but raises nothing")
+        if "nbval-ignore-output" in tags:
+            shows_widget = any(WIDGET in o.get("data", {}) for o in outputs)
+            later = [c for j, c in code if j > i]
+            if not shows_widget or not later or "nbval-ignore-output" in later[0].get("metadata", {}).get("tags", []):
+                problems.append(f"{where}: nbval-ignore-output is only for a widget display cell followed by a checked cell")
+        if "sys.path" in source(cell):
+            problems.append(f"{where}: edits sys.path")
+    if code:
+        first = source(code[0][1])
+        if "seed" not in first or "set_printoptions" not in first:
+            problems.append("the first code cell must fix a seed and call np.set_printoptions")
+    if not cells or cells[0]["cell_type"] != "markdown" or "learn" not in source(cells[0]).lower():
+        problems.append("the first cell must say what the reader will learn")
+    tail = "\n".join(source(c) for c in cells[-3:] if c["cell_type"] == "markdown")
+    exercises = tail.split("## Exercises")[-1] if "## Exercises" in tail else ""
+    if "## Summary" not in tail or not 2 <= len(re.findall(r"^\d+\. ", exercises, re.M)) <= 4:
+        problems.append("the notebook must end with a Summary and 2 to 4 numbered Exercises")
+    return problems
+
+
+def test_there_are_notebooks():
+    assert [p.name[:2] for p in NOTEBOOKS][:7] == ["01", "02", "03", "04", "05", "06", "07"]
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_stored_notebook_is_sound(path):
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    assert problems_of(nb) == []
+    assert nb["metadata"]["kernelspec"]["name"] == "python3"
+
+
+def test_the_checker_catches_what_it_should():
+    def code(count, outputs, tags=()):
+        return {"cell_type": "code", "source": "x", "execution_count": count, "outputs": outputs,
+                "metadata": {"tags": list(tags)}}
+    stream = {"output_type": "stream", "name": "stdout", "text": "1"}
+    nb = {"cells": [{"cell_type": "markdown", "source": "no intro"},
+                    code(1, [stream]), code(3, []), code(None, [stream]),
+                    code(4, [{"output_type": "error", "ename": "ValueError"}]),
+                    code(5, [{"output_type": "stream", "name": "stderr", "text": "Warning"}]),
+                    code(6, [{"output_type": "execute_result", "data": {"text/plain": "<f at 0x7f3a2b1c9d00>"}}]),
+                    code(7, [stream], tags=["nbval-ignore-output"])]}
+    found = "\n".join(problems_of(nb))
+    for expected in ("execution count 3, expected 2", "no stored output", "execution count None",
+                     "stores an error ValueError", "writes to stderr", "memory address",
+                     "only for a widget display cell", "fix a seed", "what the reader will learn",
+                     "Summary and 2 to 4 numbered Exercises"):
+        assert expected in found
