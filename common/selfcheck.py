@@ -22,7 +22,11 @@ class CheckResult:
         self.max_error = max(self.errors.values(), default=0.0)
         self.passed = self.max_error <= TOLERANCE and not self.problems
 
+    summary = None  # a ready-made first line, for checks that have no relative errors
+
     def __repr__(self):
+        if self.summary:
+            return "\n".join([self.summary, *(f"  - {p}" for p in self.problems)])
         verdict = "PASS" if self.passed else "FAIL"
         detail = ", ".join(f"{k} {v:.1e}" for k, v in self.errors.items())
         text = (f"{verdict} {self.name}: max relative error {self.max_error:.1e} "
@@ -99,3 +103,29 @@ def check_network(network_class):
 def show_source(obj):
     """Print the real source of a class or function from common (what runs is what is shown)."""
     print(inspect.getsource(obj).rstrip())
+
+
+def check_training(train_function):
+    """A training loop train_function(network, x, t, iters, batch_size, lr, rng) -> list of
+    per-iteration losses, run on a small problem that a correct loop learns (3 Gaussian blobs)."""
+    from common.two_layer_net import TwoLayerNet
+
+    rng = np.random.default_rng(8)
+    labels = rng.integers(0, 3, 300)
+    x = 3.0 * np.eye(3, 6)[labels] + rng.standard_normal((300, 6))
+    t = np.eye(3)[labels]
+    net = TwoLayerNet(6, 10, 3, weight_init_std=0.1, rng=rng)
+    before = float(net.loss(x, t))
+    losses = list(train_function(net, x, t, 300, 20, 0.1, rng))
+    after, accuracy = float(net.loss(x, t)), net.accuracy(x, t)
+    problems = []
+    if len(losses) != 300:
+        problems.append(f"expected 300 losses (one per iteration), got {len(losses)}")
+    if not after < before / 2:
+        problems.append(f"the loss went from {before:.3f} to only {after:.3f}: are the parameters updated in place?")
+    if accuracy < 0.9:
+        problems.append(f"accuracy {accuracy:.2f} after training, expected at least 0.9")
+    verdict = "PASS" if not problems else "FAIL"
+    result = CheckResult(train_function.__name__, {}, problems)
+    result.summary = f"{verdict} {train_function.__name__}: loss {before:.3f} -> {after:.3f}, accuracy {accuracy:.2f}"
+    return result
