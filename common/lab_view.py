@@ -114,7 +114,7 @@ class LabView:
         self.redraws = 0          # curve images drawn since the view was made
         self.redraw_times = []    # time.perf_counter() of each, for the benchmark
         self._last_redraw, self._syncing = 0.0, False
-        for name, control in self.controls.items():
+        for control in self.controls.values():
             control.observe(self._on_control, names="value")
         lab.listeners.append(self._on_lab)
         self.widget = w.VBox([
