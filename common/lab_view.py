@@ -18,6 +18,17 @@ from matplotlib.figure import Figure
 from common.lab import ACTIVATIONS, OPTIMIZER_NAMES, WEIGHT_INITS, TrainingLab
 
 MIN_REDRAW_SECONDS = 0.2  # at most about 5 curve redraws a second while training
+# Sliders over exact values: a slider with a numeric step would snap a value set from
+# Python (0.5 -> 10**-0.3) and send the snapped value back, changing the lab's setting.
+LEARNING_RATES = [m * 10.0**e for e in range(-4, 1) for m in (1, 2, 5)] + [10.0]
+BATCH_SIZES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
+EPOCHS = [0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0]
+SUBSETS = [100, 200, 500, 1000, 2000, 5000, 10000, 20000, 30000]
+
+
+def nearest(options, value):
+    """The option closest to value on a log scale (what a slider shows for an off-grid value)."""
+    return min(options, key=lambda option: abs(np.log(option) - np.log(value)))
 
 
 def png(fig):
@@ -83,18 +94,15 @@ class LabView:
     def __init__(self, lab: TrainingLab):
         self.lab = lab
         s, style = lab.settings, {"description_width": "110px"}
-        layout = w.Layout(width="420px")
+        slider = {"style": style, "layout": w.Layout(width="420px"), "continuous_update": False}
+        self._syncing = False
         self.controls = {
-            "lr": w.FloatLogSlider(value=s.lr, base=10, min=-4, max=1, step=0.1, readout_format=".3g",
-                                   description="learning rate", style=style, layout=layout),
-            "hidden_size": w.IntSlider(value=s.hidden_size, min=1, max=1000, description="hidden size",
-                                       style=style, layout=layout),
-            "batch_size": w.IntSlider(value=s.batch_size, min=1, max=1000, description="batch size",
-                                      style=style, layout=layout),
-            "epochs": w.FloatSlider(value=s.epochs, min=0.1, max=20, step=0.1, description="epochs",
-                                    style=style, layout=layout),
-            "subset": w.IntSlider(value=s.subset, min=100, max=len(lab.x_train), step=100,
-                                  description="training images", style=style, layout=layout),
+            "lr": w.SelectionSlider(options=LEARNING_RATES, description="learning rate", **slider),
+            "hidden_size": w.IntSlider(value=s.hidden_size, min=1, max=1000, description="hidden size", **slider),
+            "batch_size": w.SelectionSlider(options=BATCH_SIZES, description="batch size", **slider),
+            "epochs": w.SelectionSlider(options=EPOCHS, description="epochs", **slider),
+            "subset": w.SelectionSlider(options=[n for n in SUBSETS if n < len(lab.x_train)] + [len(lab.x_train)],
+                                        description="training images", **slider),
             "optimizer": w.Dropdown(options=OPTIMIZER_NAMES, value=s.optimizer, description="optimizer",
                                     style=style),
             "activation": w.ToggleButtons(options=tuple(ACTIVATIONS), value=s.activation,
@@ -102,6 +110,7 @@ class LabView:
             "weight_init": w.ToggleButtons(options=tuple(WEIGHT_INITS), value=s.weight_init,
                                            description="weight init", style=style),
         }
+        self._sync_controls()
         self.buttons = {name: w.Button(description=name, button_style=bs)
                         for name, bs in (("Train", "success"), ("Stop", "danger"), ("Reset", ""))}
         self.buttons["Train"].on_click(lambda _: lab.train())
@@ -113,7 +122,7 @@ class LabView:
         self.results = w.Image(format="png", layout=w.Layout(display="none"))
         self.redraws = 0          # curve images drawn since the view was made
         self.redraw_times = []    # time.perf_counter() of each, for the benchmark
-        self._last_redraw, self._syncing = 0.0, False
+        self._last_redraw = 0.0
         for control in self.controls.values():
             control.observe(self._on_control, names="value")
         lab.listeners.append(self._on_lab)
@@ -133,10 +142,13 @@ class LabView:
             self.status.value = f"<b>{error}</b>"
 
     def _sync_controls(self):
+        """Show lab.settings on the controls (the nearest option where a value is off the grid)."""
         self._syncing = True
         try:
             for name, control in self.controls.items():
                 value = getattr(self.lab.settings, name)
+                if isinstance(control, w.SelectionSlider):
+                    value = nearest(control.options, value)
                 if control.value != value:
                     control.value = value
         finally:

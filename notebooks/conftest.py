@@ -5,24 +5,9 @@ import json
 import os
 
 import pytest
-from run_notebooks import reproducible_env
+from run_notebooks import full_mnist_missing, reproducible_env
 
 os.environ.update(reproducible_env())  # kernels started by nbval inherit it
-
-_mnist_reason = []
-
-
-def full_mnist_missing():
-    """None when the full MNIST set loads, else why not."""
-    if not _mnist_reason:
-        from dataset.mnist import MnistUnavailableError, load_raw
-        try:
-            load_raw(allow_subset=False)
-            _mnist_reason.append(None)
-        except (MnistUnavailableError, OSError, ValueError) as error:
-            _mnist_reason.append(f"needs the full MNIST set, which cannot be had here ({error})")
-    return _mnist_reason[0]
-
 
 def needs_full_mnist(path):
     metadata = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})

@@ -32,6 +32,21 @@ def reproducible_env():
     return env
 
 
+_mnist_reason = []
+
+
+def full_mnist_missing():
+    """None when the full MNIST set loads (MNIST_DIR, the cache, or a download), else why not."""
+    if not _mnist_reason:
+        from dataset.mnist import MnistUnavailableError, load_raw
+        try:
+            load_raw(allow_subset=False)
+            _mnist_reason.append(None)
+        except (MnistUnavailableError, OSError, ValueError) as error:
+            _mnist_reason.append(f"needs the full MNIST set, which cannot be had here ({error})")
+    return _mnist_reason[0]
+
+
 def notebooks(prefixes=()):
     paths = sorted(HERE.glob("[0-9][0-9]_*.ipynb"))
     return [p for p in paths if not prefixes or p.name.startswith(tuple(prefixes))]

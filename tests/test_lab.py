@@ -127,10 +127,24 @@ def test_view_and_settings_stay_in_step(lab):
     assert view.controls["lr"].value == 0.5 and view.controls["optimizer"].value == "Adam"
     view.controls["hidden_size"].value = 33
     assert lab.settings.hidden_size == 33
-    view.controls["subset"].value = 100
-    view.controls["batch_size"].value = 200  # fine on its own ...
+    view.controls["batch_size"].value = 200
     assert lab.settings.batch_size == 200
 
+
+def test_an_off_grid_value_shows_as_the_nearest_option_and_stays_exact(lab):
+    view = lab.view()
+    lab.set(lr=0.3, epochs=1.2)
+    assert view.controls["lr"].value == 0.2 and view.controls["epochs"].value == 1.0
+    assert lab.settings.lr == 0.3 and lab.settings.epochs == 1.2  # the slider did not write back
+
+
+
+def test_sliders_offer_only_valid_values(lab):
+    view = lab.view()
+    assert view.controls["subset"].options == (100, 200, 500)  # capped at the 500 training images
+    for name, value in (("lr", 10.0), ("batch_size", 1000), ("epochs", 20.0), ("subset", 500)):
+        view.controls[name].value = value
+        assert getattr(lab.settings, name) == value
 
 def test_train_button_runs_and_draws(lab):
     view = lab.view()

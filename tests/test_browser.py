@@ -1,0 +1,166 @@
+"""The training lab in a real browser: JupyterLab on loopback, headless Chromium
+driven by Playwright. Runs all cells of notebook 07, moves the learning-rate and
+hidden-size sliders, clicks Train, and waits until the curves are redrawn and the
+kernel reports the new settings. Everything it writes goes to a temporary folder.
+"""
+import importlib.util
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = "/usr/bin/chromium"
+NOTEBOOK = "07_training_on_mnist.ipynb"
+OVERRIDES = {
+    "@jupyterlab/apputils-extension:notification": {"fetchNews": "false", "checkForUpdates": False},
+    "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
+    "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
+}
+
+
+def run_notebooks():
+    """notebooks/run_notebooks.py as a module: the notebooks' environment and MNIST check."""
+    spec = importlib.util.spec_from_file_location("run_notebooks", ROOT / "notebooks" / "run_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def requirements_missing():
+    if not Path(CHROMIUM).exists():
+        return f"Chromium is not installed at {CHROMIUM} (apt-get install chromium)"
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        return "Playwright is not installed (pip install playwright)"
+    return None
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def descendants(pid):
+    """PIDs of every process below pid, read from /proc."""
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = [], [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
+
+
+@pytest.fixture
+def jupyterlab(tmp_path, full_mnist_dir):
+    """A JupyterLab server on 127.0.0.1 serving a copy of notebook 07 (which needs the full
+    MNIST set: full_mnist_dir skips without it); stopped by PID."""
+    reason = requirements_missing()
+    if reason:
+        pytest.skip(reason)
+    served = tmp_path / "served"
+    served.mkdir()
+    shutil.copy(ROOT / "notebooks" / NOTEBOOK, served / NOTEBOOK)
+    app_settings = tmp_path / "app-settings"
+    app_settings.mkdir()
+    (app_settings / "overrides.json").write_text(json.dumps(OVERRIDES))
+    env = {**os.environ, **run_notebooks().reproducible_env(), "MNIST_DIR": str(full_mnist_dir),
+           "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
+           "IPYTHONDIR": str(tmp_path / "ipython"), "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
+    port = free_port()
+    log = open(tmp_path / "jupyterlab.log", "w")  # noqa: SIM115 (closed in teardown)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "jupyter", "lab", "--allow-root", "--no-browser", "--ip=127.0.0.1",
+         f"--port={port}", "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={served}",
+         f"--LabApp.app_settings_dir={app_settings}", f"--LabApp.user_settings_dir={tmp_path / 'user-settings'}",
+         f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"],
+        cwd=served, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(f"{url}/api/status", timeout=1).close()
+                break
+            except OSError:
+                if server.poll() is not None:
+                    raise RuntimeError((tmp_path / "jupyterlab.log").read_text()) from None
+                time.sleep(0.2)
+        yield url, tmp_path
+    finally:
+        pids = [server.pid, *descendants(server.pid)]  # the server and its kernels
+        for pid in pids:
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+        try:
+            server.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            for pid in pids:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+            server.wait()
+        log.close()
+
+
+def test_lab_sliders_and_train_in_a_real_browser(jupyterlab):
+    from playwright.sync_api import sync_playwright
+
+    url, tmp_path = jupyterlab
+    stored = (ROOT / "notebooks" / NOTEBOOK).read_bytes()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{url}/lab/tree/{NOTEBOOK}")
+            status_bar = page.locator("#jp-main-statusbar")
+            status_bar.get_by_text("Idle").wait_for(timeout=60_000)
+
+            page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
+            page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
+            outputs = page.locator(".jp-OutputArea-output")
+            outputs.filter(has_text="runs on the comparison plot").wait_for(timeout=180_000)  # the lab's last cell
+            handles = page.locator(".noUi-handle")
+            handles.nth(1).wait_for(timeout=30_000)
+            for index in (0, 1):  # learning rate 0.1 -> 0.2 (the next option), hidden size 100 -> 101
+                handles.nth(index).focus()
+                page.keyboard.press("ArrowRight")
+            curves = page.locator("img.widget-image").first
+            before = curves.get_attribute("src")
+            page.locator("button.jupyter-button", has_text="Train").click()
+
+            status = page.locator(".widget-html-content", has_text="hidden=101")
+            status.filter(has_text="finished").wait_for(timeout=60_000)
+            assert "lr=0.2 " in status.first.inner_text()
+            page.wait_for_function("([img, src]) => img.src !== src", arg=[curves.element_handle(), before],
+                                   timeout=10_000)
+            page.screenshot(path=str(tmp_path / "lab.png"), full_page=False)
+            curves.scroll_into_view_if_needed()
+            page.screenshot(path=str(tmp_path / "lab-curves.png"))
+        except Exception:
+            page.screenshot(path=str(tmp_path / "failure.png"))
+            raise
+        finally:
+            browser.close()
+    assert (tmp_path / "lab-curves.png").stat().st_size > 10_000
+    assert (ROOT / "notebooks" / NOTEBOOK).read_bytes() == stored  # nothing written into the repo
