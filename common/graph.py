@@ -161,3 +161,41 @@ def backward_from_output(g, dout=1):
     (out,) = g.outputs.values()
     g.backward(out, dout)
     return g
+
+
+SYMBOLS = {"Add": "+", "Sub": "−", "Mul": "×", "Div": "/", "Neg": "−x", "Exp": "exp", "Log": "log",
+           "MatMul": "@", "Sum": "sum", "Reshape": "reshape", "Transpose": "T", "Relu": "relu"}
+
+
+def graph_of(output, names=None):
+    """A Graph (for common.draw) of what an autograd Variable was computed from.
+
+    Leaves become inputs (named by Variable.name, or x0, x1, ...); every Function
+    becomes an operation node; values and gradients are the Variables' own.
+    """
+    names = names or {}
+    order, seen = [], set()
+
+    def visit(var):  # depth first: a variable after everything it depends on
+        if id(var) in seen:
+            return
+        seen.add(id(var))
+        for x in (var.creator.inputs if var.creator else []):
+            visit(x)
+        order.append(var)
+    visit(output)
+    g, nodes, leaves = Graph(), {}, 0
+    for var in order:
+        if var.creator is None:
+            name = var.name or names.get(id(var)) or f"x{leaves}"
+            leaves += 1
+            node = g.input(name, var.data)
+        else:
+            func = var.creator
+            symbol = SYMBOLS.get(type(func).__name__, type(func).__name__.lower())
+            node = Node(var.name or symbol, var.data, symbol, [nodes[id(x)] for x in func.inputs], func)
+            g.nodes.append(node)
+        node.grad = var.grad
+        nodes[id(var)] = node
+    g.output(nodes[id(output)], output.name or "y")
+    return g

@@ -129,3 +129,23 @@ def check_training(train_function):
     result = CheckResult(train_function.__name__, {}, problems)
     result.summary = f"{verdict} {train_function.__name__}: loss {before:.3f} -> {after:.3f}, accuracy {accuracy:.2f}"
     return result
+
+
+def check_function(function, *inputs, seed=0):
+    """An autograd Function subclass, or any callable on Variables, at the given inputs:
+    the engine's gradient of sum(f(*inputs) * dout) against numerical_gradient."""
+    from common.autograd import Function, Variable
+
+    is_class = isinstance(function, type) and issubclass(function, Function)
+    f = (lambda *xs: function()(*xs)) if is_class else function
+    arrays = [np.array(x, dtype=np.float64) for x in inputs]
+    variables = [Variable(a) for a in arrays]
+    y = f(*variables)
+    dout = np.random.default_rng(seed).standard_normal(y.shape)
+    y.grad = dout.copy()
+    y.backward()
+    errors = {}
+    for k, (a, v) in enumerate(zip(arrays, variables)):
+        numerical = numerical_gradient(lambda _: float(np.sum(f(*[Variable(b) for b in arrays]).data * dout)), a)
+        errors[f"x{k}"] = relative_error(v.grad, numerical)
+    return CheckResult(getattr(function, "__name__", "function"), errors)
