@@ -33,6 +33,10 @@ def layout(graph):
     for node in graph.nodes:
         if node.op is not None:
             row[node] = sum(row[i] for i in node.inputs) / len(node.inputs)
+    for c in set(col.values()):  # keep the operations of one column at least a row apart
+        ops = sorted((n for n in graph.nodes if n.op is not None and col[n] == c), key=lambda n: row[n])
+        for above, below in zip(ops, ops[1:]):
+            row[below] = max(row[below], row[above] + 1)
     return {n: (col[n] * DX, -row[n] * DY) for n in graph.nodes}
 
 
@@ -66,9 +70,10 @@ def draw_graph(graph, title=None, show_backward=True):
         else:
             ax.add_patch(Circle((x, y), RADIUS, facecolor="white", edgecolor="#222222", lw=1.5))
             ax.text(x, y, node.op, ha="center", va="center", fontsize=13)
-        for i in node.inputs:
+        for k, i in enumerate(node.inputs):
             start = pos[i]
-            grad = fmt(i.grad) if show_backward and i.grad is not None else None
+            edge = node.edge_grads[k] if node.edge_grads is not None else i.grad  # a shared input: its share
+            grad = fmt(edge) if show_backward and edge is not None else None
             _edge(ax, start, (x, y), fmt(i.value), grad,
                   2 if i.op is None else RADIUS * points, RADIUS * points)
     for name, node in graph.outputs.items():

@@ -20,7 +20,8 @@ class Node:
 
     def __init__(self, name, value, op=None, inputs=(), layer=None):
         self.name, self.value, self.op, self.inputs, self.layer = name, value, op, list(inputs), layer
-        self.grad = None
+        self.grad = None        # d output / d this node
+        self.edge_grads = None  # after backward: the gradient sent to each input along its edge
 
     def __repr__(self):
         return f"Node({self.name!r}, value={self.value!r}, grad={self.grad!r})"
@@ -103,13 +104,14 @@ class Graph:
     def backward(self, node, dout=1):
         """Backpropagate dout from node: every node gets .grad, the derivative of node by it."""
         for n in self.nodes:
-            n.grad = None
+            n.grad = n.edge_grads = None
         node.grad = dout
         for n in reversed(self.nodes):  # nodes are recorded in forward order
             if n.op is None or n.grad is None:
                 continue
             grads = n.layer.backward(n.grad)
             grads = grads if isinstance(grads, tuple) else (grads,)
+            n.edge_grads = grads
             for i, g in zip(n.inputs, grads):
                 i.grad = g if i.grad is None else i.grad + g
 
@@ -171,7 +173,8 @@ def graph_of(output, names=None):
     """A Graph (for common.draw) of what an autograd Variable was computed from.
 
     Leaves become inputs (named by Variable.name, or x0, x1, ...); every Function
-    becomes an operation node; values and gradients are the Variables' own.
+    becomes an operation node; values and gradients are the Variables' own (run
+    backward with retain_grad=True to see the intermediate ones).
     """
     names = names or {}
     order, seen = [], set()
@@ -194,6 +197,9 @@ def graph_of(output, names=None):
             func = var.creator
             symbol = SYMBOLS.get(type(func).__name__, type(func).__name__.lower())
             node = Node(var.name or symbol, var.data, symbol, [nodes[id(x)] for x in func.inputs], func)
+            if var.grad is not None:  # what backward sent along each input edge
+                grads = func.backward(var.grad)
+                node.edge_grads = grads if isinstance(grads, tuple) else (grads,)
             g.nodes.append(node)
         node.grad = var.grad
         nodes[id(var)] = node
