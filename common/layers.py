@@ -58,7 +58,8 @@ class Affine:
     """out = x @ W + b with W (D, M), b (M,); x is (N, D) or (N, d1, d2, ...) with d1*d2*... == D.
 
     backward(dout (N, M)) sets dW = x^T dout, db = sum of dout over the batch,
-    and returns dx = dout W^T in x's original shape.
+    and returns dx = dout W^T in x's original shape (None with need_dx=False,
+    for a first layer, whose input is the data: nobody needs its gradient).
     """
 
     def __init__(self, W, b):
@@ -76,9 +77,11 @@ class Affine:
         self.x = x.reshape(x.shape[0], -1)
         return (self.x @ self.W + self.b).astype(x.dtype, copy=False)
 
-    def backward(self, dout):
+    def backward(self, dout, need_dx=True):
         self.dW = (self.x.T @ dout).astype(self.W.dtype, copy=False)
         self.db = dout.sum(axis=0).astype(self.b.dtype, copy=False)
+        if not need_dx:
+            return None
         dx = (dout @ self.W.T).astype(self.x.dtype, copy=False)
         return dx.reshape(self.original_x_shape)
 
@@ -201,7 +204,8 @@ class Convolution:
     """2-D convolution (cross-correlation) through im2col.
 
     W (FN, C, FH, FW), b (FN,); x (N, C, H, W) -> out (N, FN, OH, OW) with
-    OH = (H + 2*pad - FH) // stride + 1, likewise OW.
+    OH = (H + 2*pad - FH) // stride + 1, likewise OW. backward(dout, need_dx=False)
+    sets dW and db only, as Affine's.
     """
 
     def __init__(self, W, b, stride=1, pad=0):
@@ -226,11 +230,13 @@ class Convolution:
         out = (self.col @ self.col_W + self.b).astype(x.dtype, copy=False)
         return out.reshape(N, out_h, out_w, FN).transpose(0, 3, 1, 2)
 
-    def backward(self, dout):
+    def backward(self, dout, need_dx=True):
         FN, C, FH, FW = self.W.shape
         dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)   # (N*OH*OW, FN)
         self.db = dout.sum(axis=0).astype(self.b.dtype, copy=False)
         self.dW = (self.col.T @ dout).T.reshape(self.W.shape).astype(self.W.dtype, copy=False)
+        if not need_dx:
+            return None
         dcol = (dout @ self.col_W.T).astype(self.x.dtype, copy=False)
         return col2im(dcol, self.x.shape, FH, FW, self.stride, self.pad)
 
@@ -239,32 +245,47 @@ class Pooling:
     """Max pooling over pool_h x pool_w windows: (N, C, H, W) -> (N, C, OH, OW).
 
     The gradient flows only to the maximum of each window (the first one on ties).
-    Padding adds zeros, as in the book.
+    Padding adds zeros, as in the book. Both passes loop over the pool_h * pool_w
+    offsets within a window, each time handling that offset of every window at once.
     """
 
     def __init__(self, pool_h, pool_w, stride=1, pad=0):
         self.pool_h, self.pool_w, self.stride, self.pad = pool_h, pool_w, stride, pad
-        self.x = self.arg_max = None
+        self.x_shape = self.arg_max = None
+
+    def _offsets(self, out_h, out_w):
+        """(k, rows, cols): the k-th offset (i, j) in the window as slices of the padded input."""
+        s = self.stride
+        for k in range(self.pool_h * self.pool_w):
+            i, j = divmod(k, self.pool_w)
+            yield k, slice(i, i + s * out_h, s), slice(j, j + s * out_w, s)
 
     def forward(self, x):
         x = as_float_array(x)
         if x.ndim != 4:
             raise ValueError(f"Pooling expected input of shape (N, C, H, W), got shape {x.shape}")
         N, C, H, W = x.shape
-        if H + 2 * self.pad < self.pool_h or W + 2 * self.pad < self.pool_w:
-            raise ValueError(f"Pooling window {self.pool_h}x{self.pool_w} does not fit input "
-                             f"of shape {x.shape} with pad {self.pad}")
-        out_h = conv_output_size(H, self.pool_h, self.stride, self.pad)
-        out_w = conv_output_size(W, self.pool_w, self.stride, self.pad)
-        col = im2col(x, self.pool_h, self.pool_w, self.stride, self.pad)
-        col = col.reshape(-1, self.pool_h * self.pool_w)    # one window per row
-        self.x, self.arg_max = x, col.argmax(axis=1)
-        out = col[np.arange(col.shape[0]), self.arg_max]
-        return out.reshape(N, out_h, out_w, C).transpose(0, 3, 1, 2)
+        ph, pw, p = self.pool_h, self.pool_w, self.pad
+        if H + 2 * p < ph or W + 2 * p < pw:
+            raise ValueError(f"Pooling window {ph}x{pw} does not fit input of shape {x.shape} with pad {p}")
+        out_h, out_w = conv_output_size(H, ph, self.stride, p), conv_output_size(W, pw, self.stride, p)
+        xp = np.pad(x, [(0, 0), (0, 0), (p, p), (p, p)]) if p else x
+        out = self.arg_max = None
+        for k, rows, cols in self._offsets(out_h, out_w):
+            here = xp[:, :, rows, cols]
+            if out is None:
+                out, self.arg_max = here.copy(), np.zeros(here.shape, dtype=np.int32)
+            else:
+                larger = here > out  # strictly: the first maximum wins a tie
+                out = np.where(larger, here, out)
+                self.arg_max = np.where(larger, k, self.arg_max)
+        self.x_shape = x.shape
+        return out
 
     def backward(self, dout):
-        dout = dout.transpose(0, 2, 3, 1)
-        dmax = np.zeros((dout.size, self.pool_h * self.pool_w), dtype=self.x.dtype)
-        dmax[np.arange(dout.size), self.arg_max] = dout.ravel()
-        dcol = dmax.reshape(dout.shape[0] * dout.shape[1] * dout.shape[2], -1)
-        return col2im(dcol, self.x.shape, self.pool_h, self.pool_w, self.stride, self.pad)
+        N, C, H, W = self.x_shape
+        p, s = self.pad, self.stride
+        dx = np.zeros((N, C, H + 2 * p + s - 1, W + 2 * p + s - 1), dtype=dout.dtype)
+        for k, rows, cols in self._offsets(*dout.shape[2:]):
+            dx[:, :, rows, cols] += np.where(self.arg_max == k, dout, 0)
+        return dx[:, :, p : H + p, p : W + p]

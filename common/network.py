@@ -3,7 +3,8 @@ gradients by backpropagation or by numerical differentiation.
 
 A subclass sets `params` (name -> array), `layers` (an OrderedDict run in
 order), `lastLayer` (SoftmaxWithLoss), `grad_sources` (param name ->
-(layer name, gradient attribute)) and `dtype`.
+(layer name, gradient attribute)) and `dtype`. The first layer (Affine or
+Convolution) is asked for its parameter gradients only: backward(dout, need_dx=False).
 """
 import numpy as np
 
@@ -70,8 +71,10 @@ class Network:
         """
         self.loss(x, t, train_flg=True)
         dout = self.lastLayer.backward(1)
-        for layer in reversed(self.layers.values()):
+        first, *rest = self.layers.values()
+        for layer in reversed(rest):
             dout = layer.backward(dout)
+        first.backward(dout, need_dx=False)  # the gradient of the data itself is never used
         grads = {key: getattr(self.layers[name], attr)
                  for key, (name, attr) in self.grad_sources.items()}
         if self.weight_decay_lambda:

@@ -91,6 +91,22 @@ def check_softmax_with_loss(layer_class):
     return CheckResult(layer_class.__name__, {"x": relative_error(dx, numerical)}, problems)
 
 
+def check_convolution(layer_class):
+    """Convolution(W, b, stride, pad) with dW and db, at stride 2 and pad 1 on (2, 2, 7, 7) input."""
+    rng = np.random.default_rng(9)
+    layer = layer_class(rng.standard_normal((3, 2, 3, 3)), rng.standard_normal(3), 2, 1)
+    return _check(layer_class.__name__, layer, _inputs(10, (2, 2, 7, 7)))
+
+
+def check_pooling(layer_class):
+    """Pooling(pool_h, pool_w, stride, pad): 2x2 windows at stride 2 and 3x3 at stride 1."""
+    x = np.abs(_inputs(11, (2, 3, 6, 6))) + 0.1  # positive: a padded zero never wins a window
+    first, second = _check(layer_class.__name__, layer_class(2, 2, 2, 0), x), \
+        _check(layer_class.__name__, layer_class(3, 3, 1, 1), x)
+    errors = {"2x2 stride 2": first.errors["x"], "3x3 stride 1 pad 1": second.errors["x"]}
+    return CheckResult(layer_class.__name__, errors, first.problems + second.problems)
+
+
 def check_network(network_class):
     """A two-layer network with the book's API: params, gradient, numerical_gradient."""
     net = network_class(input_size=12, hidden_size=6, output_size=4, weight_init_std=0.1)
@@ -149,3 +165,23 @@ def check_function(function, *inputs, seed=0):
         numerical = numerical_gradient(lambda _: float(np.sum(f(*[Variable(b) for b in arrays]).data * dout)), a)
         errors[f"x{k}"] = relative_error(v.grad, numerical)
     return CheckResult(getattr(function, "__name__", "function"), errors)
+
+
+def check_optimizer(optimizer_class, steps=2000, **settings):
+    """An optimizer with update(params, grads): does it drive the convex quadratic
+    0.5 * sum(c * (W - target)**2), with unequal curvatures c, to its minimum, in place?"""
+    target, curvature = np.array([[1.5, -2.0], [0.5, 3.0]]), np.array([[1.0, 0.2], [2.0, 0.5]])
+    W = np.zeros((2, 2))
+    params, optimizer = {"W": W}, optimizer_class(**settings)
+    for _ in range(steps):
+        optimizer.update(params, {"W": curvature * (params["W"] - target)})
+    distance = float(np.max(np.abs(params["W"] - target)))
+    problems = []
+    if params["W"] is not W:
+        problems.append("update replaced params['W'] with a new array; update it in place (-=, +=)")
+    if not distance < 1e-2:
+        problems.append(f"after {steps} steps W is {distance:.3g} from the minimum (at most 0.01 expected)")
+    result = CheckResult(optimizer_class.__name__, {}, problems)
+    verdict = "PASS" if not problems else "FAIL"
+    result.summary = f"{verdict} {optimizer_class.__name__}: {distance:.1e} from the minimum after {steps} steps"
+    return result

@@ -6,12 +6,14 @@ from collections import OrderedDict
 import numpy as np
 
 from common.layers import Affine, Convolution, Pooling, Relu, SoftmaxWithLoss
-from common.network import Network, randn
+from common.network import Network, randn, weight_std
 from common.util import conv_output_size
 
 
 class SimpleConvNet(Network):
     """input_dim (C, H, W); conv_param keys filter_num, filter_size, pad, stride.
+    weight_init_std: a number (the book's 0.01), or 'relu'/'he' or 'sigmoid'/'xavier'
+    for a scale per layer from its fan-in (C * filter_size**2 for the filters).
 
     params: W1 (filter_num, C, filter_size, filter_size), b1 (filter_num,),
             W2 (filter_num * pool_h * pool_w, hidden_size), b2 (hidden_size,),
@@ -32,7 +34,8 @@ class SimpleConvNet(Network):
                   "W3": (hidden_size, output_size)}
         self.params = {}
         for i, (name, shape) in enumerate(shapes.items(), start=1):
-            self.params[name] = (weight_init_std * randn(rng, *shape)).astype(self.dtype)
+            std = weight_std(weight_init_std, int(np.prod(shape[1:])) if i == 1 else shape[0])
+            self.params[name] = (std * randn(rng, *shape)).astype(self.dtype)
             self.params[f"b{i}"] = np.zeros(shape[-1] if i > 1 else fn, dtype=self.dtype)
         p = self.params
         self.layers = OrderedDict()

@@ -1,6 +1,6 @@
 """nbval settings for the notebooks: the reproducible environment of
 run_notebooks.py for every kernel, and a skip (with its reason) for the
-notebooks that need the full MNIST set where it cannot be had."""
+notebooks and cells that need the full MNIST set where it cannot be had."""
 import json
 import os
 
@@ -15,12 +15,16 @@ def needs_full_mnist(path):
 
 
 def pytest_collection_modifyitems(config, items):
-    checked = {}
+    """Skip, with the reason, every cell of a notebook whose metadata says
+    backprop.needs_full_mnist, and every cell tagged needs-full-mnist, when the full
+    MNIST set cannot be had. The other cells of such a notebook still run and are checked."""
+    whole_notebook = {}
     for item in items:
         path = item.path
         if path.suffix != ".ipynb":
             continue
-        if path not in checked:
-            checked[path] = needs_full_mnist(path) and full_mnist_missing()
-        if checked[path]:
-            item.add_marker(pytest.mark.skip(reason=f"{path.name} {checked[path]}"))
+        if path not in whole_notebook:
+            whole_notebook[path] = needs_full_mnist(path)
+        tags = getattr(item, "cell", {}).get("metadata", {}).get("tags", [])
+        if (whole_notebook[path] or "needs-full-mnist" in tags) and full_mnist_missing():
+            item.add_marker(pytest.mark.skip(reason=f"{path.name} {full_mnist_missing()}"))

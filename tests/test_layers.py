@@ -128,6 +128,17 @@ def test_pooling_with_stride_and_padding(rng, pool, stride, pad):
     assert_gradients_ok(check_layer(Pooling(pool, pool, stride, pad), x))
 
 
+def test_first_layer_can_skip_the_input_gradient(rng):
+    for layer, x in ((Affine(rng.standard_normal((6, 3)), np.zeros(3)), rng.standard_normal((4, 6))),
+                     (Convolution(rng.standard_normal((2, 1, 3, 3)), np.zeros(2)), rng.standard_normal((2, 1, 5, 5)))):
+        out = layer.forward(x)
+        full = layer.backward(np.ones_like(out))
+        dW = layer.dW.copy()
+        assert full.shape == x.shape
+        assert layer.backward(np.ones_like(out), need_dx=False) is None
+        np.testing.assert_array_equal(layer.dW, dW)
+
+
 # --- training and inference ---------------------------------------------------------------
 
 def test_dropout_training_and_inference():
