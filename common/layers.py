@@ -4,6 +4,8 @@ Every layer keeps what its backward pass needs on `self`, keeps the input's
 floating dtype, never modifies an array it was given, and raises ValueError
 naming the expected and the actual shape when an input does not fit.
 """
+import math
+
 import numpy as np
 
 from common.functions import as_float_array, log_softmax, sigmoid
@@ -68,14 +70,16 @@ class Affine:
 
     def forward(self, x):
         x = as_float_array(x)
-        features = int(np.prod(x.shape[1:])) if x.ndim > 1 else -1
+        features = math.prod(x.shape[1:]) if x.ndim > 1 else -1
         if features != self.W.shape[0]:
             raise ValueError(
                 f"Affine expected input of shape (N, {self.W.shape[0]}) for W of shape "
                 f"{self.W.shape}, got shape {x.shape}")
         self.original_x_shape = x.shape
         self.x = x.reshape(x.shape[0], -1)
-        return (self.x @ self.W + self.b).astype(x.dtype, copy=False)
+        out = self.x @ self.W
+        out += self.b
+        return out.astype(x.dtype, copy=False)
 
     def backward(self, dout, need_dx=True):
         self.dW = (self.x.T @ dout).astype(self.W.dtype, copy=False)
@@ -251,14 +255,14 @@ class Pooling:
 
     def __init__(self, pool_h, pool_w, stride=1, pad=0):
         self.pool_h, self.pool_w, self.stride, self.pad = pool_h, pool_w, stride, pad
-        self.x_shape = self.arg_max = None
+        self.x_shape = self.xp = self.out = None
 
     def _offsets(self, out_h, out_w):
-        """(k, rows, cols): the k-th offset (i, j) in the window as slices of the padded input."""
+        """(rows, cols) of the k-th offset (i, j) in the window, as slices of the padded input."""
         s = self.stride
         for k in range(self.pool_h * self.pool_w):
             i, j = divmod(k, self.pool_w)
-            yield k, slice(i, i + s * out_h, s), slice(j, j + s * out_w, s)
+            yield slice(i, i + s * out_h, s), slice(j, j + s * out_w, s)
 
     def forward(self, x):
         x = as_float_array(x)
@@ -269,23 +273,21 @@ class Pooling:
         if H + 2 * p < ph or W + 2 * p < pw:
             raise ValueError(f"Pooling window {ph}x{pw} does not fit input of shape {x.shape} with pad {p}")
         out_h, out_w = conv_output_size(H, ph, self.stride, p), conv_output_size(W, pw, self.stride, p)
-        xp = np.pad(x, [(0, 0), (0, 0), (p, p), (p, p)]) if p else x
-        out = self.arg_max = None
-        for k, rows, cols in self._offsets(out_h, out_w):
-            here = xp[:, :, rows, cols]
-            if out is None:
-                out, self.arg_max = here.copy(), np.zeros(here.shape, dtype=np.int32)
-            else:
-                larger = here > out  # strictly: the first maximum wins a tie
-                out = np.where(larger, here, out)
-                self.arg_max = np.where(larger, k, self.arg_max)
-        self.x_shape = x.shape
-        return out
+        self.x_shape, self.xp = x.shape, np.pad(x, [(0, 0), (0, 0), (p, p), (p, p)]) if p else x
+        self.out = None
+        for rows, cols in self._offsets(out_h, out_w):
+            here = self.xp[:, :, rows, cols]
+            self.out = here.copy() if self.out is None else np.maximum(self.out, here)
+        return self.out
 
     def backward(self, dout):
         N, C, H, W = self.x_shape
         p, s = self.pad, self.stride
         dx = np.zeros((N, C, H + 2 * p + s - 1, W + 2 * p + s - 1), dtype=dout.dtype)
-        for k, rows, cols in self._offsets(*dout.shape[2:]):
-            dx[:, :, rows, cols] += np.where(self.arg_max == k, dout, 0)
+        unclaimed = np.ones(self.out.shape, dtype=bool)  # windows whose maximum is not found yet
+        for rows, cols in self._offsets(*dout.shape[2:]):
+            hit = self.xp[:, :, rows, cols] == self.out
+            hit &= unclaimed  # the first maximum of a window takes the gradient
+            unclaimed &= ~hit
+            dx[:, :, rows, cols] += dout * hit
         return dx[:, :, p : H + p, p : W + p]
