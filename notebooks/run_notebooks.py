@@ -5,7 +5,8 @@
 
 The run sets PYTHONHASHSEED=0 and OPENBLAS_NUM_THREADS=1, pins OpenBLAS and
 NumPy to their AVX2 code paths where the CPU has them (so float results do not
-depend on the CPU model), and records no per-cell timing metadata. A notebook
+depend on the CPU model), makes MNIST_DIR absolute (the kernels run in
+notebooks/), and records no per-cell timing metadata. A notebook
 is rewritten only when every cell ran: a failing run leaves the file as it was.
 Prints the time each notebook took.
 """
@@ -29,6 +30,8 @@ def reproducible_env():
         env["OPENBLAS_CORETYPE"] = "Haswell"
     if "avx512f" in flags:
         env["NPY_DISABLE_CPU_FEATURES"] = "X86_V4 AVX512_ICL AVX512_SPR"
+    if os.environ.get("MNIST_DIR"):  # kernels run in notebooks/: a relative path would point elsewhere
+        env["MNIST_DIR"] = os.path.abspath(os.environ["MNIST_DIR"])
     return env
 
 

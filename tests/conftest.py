@@ -31,4 +31,4 @@ def full_mnist_dir():
     from pathlib import Path
     if not ORIGINAL_MNIST_DIR or not (Path(ORIGINAL_MNIST_DIR) / "train-images-idx3-ubyte.gz").is_file():
         pytest.skip("the full MNIST set is not available here: set MNIST_DIR to a folder with the four original files")
-    return Path(ORIGINAL_MNIST_DIR)
+    return Path(ORIGINAL_MNIST_DIR).resolve()

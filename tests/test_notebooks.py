@@ -95,3 +95,15 @@ def test_the_checker_catches_what_it_should():
                      "only for a widget display cell", "fix a seed", "what the reader will learn",
                      "Summary and 2 to 4 numbered Exercises"):
         assert expected in found
+
+
+def test_a_relative_mnist_dir_reaches_the_kernels_as_an_absolute_path(monkeypatch, tmp_path):
+    import importlib.util
+    spec = importlib.util.spec_from_file_location("run_notebooks", NOTEBOOKS[0].parent / "run_notebooks.py")
+    run_notebooks = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(run_notebooks)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MNIST_DIR", "../data/mnist")
+    env = run_notebooks.reproducible_env()
+    assert env["MNIST_DIR"] == str((tmp_path / "../data/mnist").resolve())
+    assert env["PYTHONHASHSEED"] == "0" and env["OPENBLAS_NUM_THREADS"] == "1"
