@@ -8,11 +8,10 @@ the mean of 200 iterations on random MNIST mini-batches.
 """
 import argparse
 import os
-import statistics
 import sys
-import time
 
 import numpy as np
+from timing import alternate, optional_torch, print_table
 
 from common.multi_layer_net_extend import MultiLayerNetExtend
 from common.optimizer import SGD
@@ -60,27 +59,11 @@ def main():
         sys.exit("Set MNIST_DIR to a folder with the four original MNIST .gz files.")
     (x_train, t_train), _ = load_mnist()
     candidates = {"ours (float32)": ours(x_train, t_train)}
-    try:
-        import torch
-        torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count()))
+    torch, note = optional_torch()
+    if torch:
         candidates["PyTorch (float32)"] = torch_net(torch, x_train, t_train)
-        note = f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads"
-    except ImportError:
-        note = "PyTorch is not installed (pip install torch): timing ours only"
-    times = {name: [] for name in candidates}
-    for _ in range(args.repeats):
-        for name, iteration in candidates.items():
-            iteration()
-            start = time.perf_counter()
-            for _ in range(ITERS):
-                iteration()
-            times[name].append((time.perf_counter() - start) / ITERS * 1000)
-    median = {name: statistics.median(t) for name, t in times.items()}
-    reference = median.get("PyTorch (float32)")
-    print(f"MultiLayerNetExtend, batch norm, 5 hidden layers of 100, batch {BATCH}; {note}")
-    print(f"{'candidate':<22}{'ms per iteration':>18}{'vs PyTorch':>12}")
-    for name, ms in median.items():
-        print(f"{name:<22}{ms:18.2f}{(f'{ms / reference:.2f}' if reference else '-'):>12}")
+    print_table(f"MultiLayerNetExtend, batch norm, 5 hidden layers of 100, batch {BATCH}; {note}",
+                alternate(candidates, args.repeats, passes=ITERS), unit="ms per iter")
 
 
 if __name__ == "__main__":

@@ -7,11 +7,9 @@ Both run in float32 with the same number of threads, alternately; medians of
 the repeats, each the mean of 20 passes. float64, as the book runs it, for scale.
 """
 import argparse
-import os
-import statistics
-import time
 
 import numpy as np
+from timing import alternate, optional_torch, print_table
 
 from common.layers import Convolution, Pooling
 
@@ -42,27 +40,11 @@ def main():
     x, W, b = rng.random((100, 1, 28, 28)), rng.standard_normal((30, 1, 5, 5)) * 0.1, np.zeros(30)
     f32 = [a.astype(np.float32) for a in (x, W, b)]
     candidates = {"ours (float32)": ours(*f32), "ours (float64, as the book)": ours(x, W, b)}
-    try:
-        import torch
-        torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count()))
+    torch, note = optional_torch()
+    if torch:
         candidates["PyTorch (float32)"] = torch_step(torch, *f32)
-        note = f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads"
-    except ImportError:
-        note = "PyTorch is not installed (pip install torch): timing ours only"
-    times = {name: [] for name in candidates}
-    for _ in range(args.repeats):
-        for name, step in candidates.items():
-            step()
-            start = time.perf_counter()
-            for _ in range(20):
-                step()
-            times[name].append((time.perf_counter() - start) / 20 * 1000)
-    median = {name: statistics.median(t) for name, t in times.items()}
-    reference = median.get("PyTorch (float32)")
-    print(f"Convolution 100x1x28x28, 30 filters 5x5, + 2x2 max pooling, forward + backward; {note}")
-    print(f"{'candidate':<30}{'ms':>8}{'vs PyTorch':>12}")
-    for name, ms in median.items():
-        print(f"{name:<30}{ms:8.1f}{(f'{ms / reference:.2f}' if reference else '-'):>12}")
+    print_table(f"Convolution 100x1x28x28, 30 filters 5x5, + 2x2 max pooling, forward + backward; {note}",
+                alternate(candidates, args.repeats, passes=20))
 
 
 if __name__ == "__main__":

@@ -1,0 +1,36 @@
+"""What the benchmarks share: optional PyTorch, and timing candidates alternately."""
+import os
+import statistics
+import time
+
+
+def optional_torch():
+    """(torch, a note for the table) with the same thread count as NumPy's BLAS, or (None, why not)."""
+    try:
+        import torch
+    except ImportError:
+        return None, "PyTorch is not installed (pip install torch): timing ours only"
+    torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count()))
+    return torch, f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads"
+
+
+def alternate(candidates, repeats, passes):
+    """Median milliseconds per call of each candidate (name -> function). Each repeat
+    calls every candidate once to warm up, then `passes` times, candidates taking turns."""
+    times = {name: [] for name in candidates}
+    for _ in range(repeats):
+        for name, step in candidates.items():
+            step()
+            start = time.perf_counter()
+            for _ in range(passes):
+                step()
+            times[name].append((time.perf_counter() - start) / passes * 1000)
+    return {name: statistics.median(t) for name, t in times.items()}
+
+
+def print_table(title, median_ms, unit="ms", reference="PyTorch (float32)"):
+    base = median_ms.get(reference)
+    print(title)
+    print(f"{'candidate':<30}{unit:>12}{'vs PyTorch':>12}")
+    for name, ms in median_ms.items():
+        print(f"{name:<30}{ms:12.2f}{(f'{ms / base:.2f}' if base else '-'):>12}")
