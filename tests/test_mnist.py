@@ -1,6 +1,10 @@
 import gzip
 import hashlib
 import http.server
+import json
+import os
+import subprocess
+import sys
 import threading
 from functools import partial
 
@@ -253,9 +257,10 @@ def test_two_loads_at_once_both_succeed_and_leave_one_sound_cache(tmp_path, serv
     assert sorted(p.name for p in tmp_path.iterdir()) == ["mnist.npz"]
 
 
-def test_real_http_download_with_a_loopback_mirror(tmp_path, monkeypatch):
-    """fetch_url itself (urllib, progress bar) against a server on 127.0.0.1."""
-    monkeypatch.setattr(mnist, "fetch_url", REAL_FETCH_URL)
+@pytest.fixture
+def loopback_mirror(tmp_path, monkeypatch):
+    """A fake set served over HTTP from 127.0.0.1, with its checksums as the published ones.
+    Yields (raw arrays, the mirror's URL, a missing mirror's URL)."""
     raw = fake_set(seed=2)
     site = write_set(tmp_path / "site" / "mnist", raw)
     monkeypatch.setattr(mnist, "SHA256", {p.name: hashlib.sha256(p.read_bytes()).hexdigest()
@@ -265,16 +270,51 @@ def test_real_http_download_with_a_loopback_mirror(tmp_path, monkeypatch):
     handler.log_message = lambda *args: None
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
     try:
-        port = server.server_address[1]
-        monkeypatch.setattr(mnist, "MIRRORS", (f"http://127.0.0.1:{port}/missing/",
-                                               f"http://127.0.0.1:{port}/mnist/"))
-        *arrays, source = mnist.load_mnist(normalize=False, cache_dir=tmp_path / "cache", return_source=True)
+        yield raw, f"http://127.0.0.1:{port}/mnist/", f"http://127.0.0.1:{port}/missing/"
     finally:
         server.shutdown()
         server.server_close()
-    assert source.location == f"http://127.0.0.1:{port}/mnist/"
+
+
+def test_real_http_download_with_a_loopback_mirror(tmp_path, monkeypatch, loopback_mirror):
+    """fetch_url itself (urllib, progress bar) against a server on 127.0.0.1."""
+    raw, url, missing = loopback_mirror
+    monkeypatch.setattr(mnist, "fetch_url", REAL_FETCH_URL)
+    monkeypatch.setattr(mnist, "MIRRORS", (missing, url))
+    *arrays, source = mnist.load_mnist(normalize=False, cache_dir=tmp_path / "cache", return_source=True)
+    assert source.location == url
     assert_same(raw, *arrays[0], *arrays[1])
+
+
+CHILD = """
+import json, sys
+import dataset.mnist as m
+m.MIRRORS, m.SHA256 = (sys.argv[1],), json.loads(sys.argv[2])
+m.FULL_SHAPES = {k: tuple(v) for k, v in json.loads(sys.argv[3]).items()}
+(x, t), (xt, tt), source = m.load_mnist(normalize=False, cache_dir=sys.argv[4], return_source=True)
+print(source.kind, x.shape[0], int(x.sum()), int(t.sum()), int(xt.sum()))
+"""
+
+
+def test_two_processes_loading_at_once(tmp_path, loopback_mirror):
+    raw, url, _ = loopback_mirror
+    cache = tmp_path / "shared-cache"
+    args = [url, json.dumps(mnist.SHA256), json.dumps({k: list(v) for k, v in mnist.FULL_SHAPES.items()}),
+            str(cache)]
+    env = {**os.environ, "MNIST_DIR": ""}
+    children = [subprocess.Popen([sys.executable, "-c", CHILD, *args], stdout=subprocess.PIPE,
+                                 stderr=subprocess.PIPE, text=True, env=env) for _ in range(3)]
+    results = [child.communicate(timeout=120) for child in children]
+    expected = (f"{len(raw['train_img'])} {int(raw['train_img'].sum())} {int(raw['train_label'].sum())} "
+                f"{int(raw['test_img'].sum())}")
+    for child, (out, err) in zip(children, results):
+        assert child.returncode == 0, err
+        kind, rest = out.strip().split(" ", 1)
+        assert kind in ("download", "cache") and rest == expected
+    assert sorted(p.name for p in cache.iterdir()) == ["mnist.npz"]  # one sound cache, no leftovers
+    assert mnist.read_cache(cache / "mnist.npz") is not None
 
 
 # --- the offline fallback -----------------------------------------------------------------
