@@ -64,22 +64,24 @@ def sum_squared_error(y, t):
     return 0.5 * np.sum((as_float_array(y) - t) ** 2)
 
 
-def _batched(y, t):
-    """y as (N, C) and t as labels (N,) or one-hot (N, C); 1-D y is one sample."""
+def batched_targets(y, t, who="targets"):
+    """y as (N, C) and t as labels (N,) or one-hot (N, C); a 1-D y is one sample.
+
+    Raises ValueError, naming `who` and both shapes, for targets that do not fit y,
+    labels that are not integers, or labels outside 0..C-1.
+    """
     y, t = as_float_array(y), np.asarray(t)
     if y.ndim == 1:
-        y, t = y.reshape(1, -1), t.reshape(1, -1) if t.size == y.size else t.reshape(1)
-    if t.shape != y.shape and t.shape != y.shape[:1]:
-        raise ValueError(
-            f"targets must be labels of shape {y.shape[:1]} or one-hot of shape "
-            f"{y.shape}, got shape {t.shape}")
+        y, t = y.reshape(1, -1), t.reshape(1, -1) if t.size == y.size else t.reshape(-1)
+    if y.ndim != 2 or t.shape not in (y.shape, y.shape[:1]):
+        raise ValueError(f"{who} expected targets of shape {y.shape[:1]} (labels) or {y.shape} (one-hot) "
+                         f"for scores of shape {y.shape}, got shape {t.shape}")
     if t.ndim == 1:
         if not np.issubdtype(t.dtype, np.integer):
-            raise ValueError(f"label targets must be integers, got dtype {t.dtype}")
+            raise ValueError(f"{who} expected integer labels, got dtype {t.dtype}")
         if t.size and (t.min() < 0 or t.max() >= y.shape[1]):
-            raise ValueError(
-                f"labels must lie in 0..{y.shape[1] - 1} for {y.shape[1]} classes, "
-                f"got values from {t.min()} to {t.max()}")
+            raise ValueError(f"{who} expected labels in 0..{y.shape[1] - 1} for {y.shape[1]} classes, "
+                             f"got values from {t.min()} to {t.max()}")
     return y, t
 
 
@@ -97,12 +99,12 @@ def cross_entropy_error(y, t):
     log(0) is taken as log of the smallest positive float, so the loss is
     exact for any y > 0 and finite for y == 0.
     """
-    y, t = _batched(y, t)
+    y, t = batched_targets(y, t, "cross_entropy_error")
     tiny = np.finfo(y.dtype).tiny
     return _nll(np.log(np.maximum(y, tiny)), t)
 
 
 def softmax_loss(X, t):
     """cross_entropy_error(softmax(X), t), computed exactly through log-softmax."""
-    X, t = _batched(X, t)
+    X, t = batched_targets(X, t, "softmax_loss")
     return _nll(log_softmax(X), t)

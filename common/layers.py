@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-from common.functions import as_float_array, log_softmax, sigmoid
+from common.functions import as_float_array, batched_targets, log_softmax, sigmoid
 from common.util import col2im, conv_output_size, im2col
 
 
@@ -101,18 +101,7 @@ class SoftmaxWithLoss:
         self.loss = self.y = self.t = None
 
     def forward(self, x, t):
-        x, t = as_float_array(x), np.asarray(t)
-        if x.ndim == 1:
-            x = x.reshape(1, -1)
-            t = t.reshape(1, -1) if t.size == x.size else t.reshape(1)
-        if x.ndim != 2 or t.shape not in (x.shape, x.shape[:1]):
-            raise ValueError(
-                f"SoftmaxWithLoss expected targets of shape {x.shape[:1]} (labels) or "
-                f"{x.shape} (one-hot) for scores of shape {x.shape}, got shape {t.shape}")
-        if t.ndim == 1 and t.size and (t.min() < 0 or t.max() >= x.shape[1]):
-            raise ValueError(
-                f"SoftmaxWithLoss expected labels in 0..{x.shape[1] - 1} for {x.shape[1]} "
-                f"classes, got values from {t.min()} to {t.max()}")
+        x, t = batched_targets(x, t, "SoftmaxWithLoss")
         log_y = log_softmax(x)
         self.y, self.t = np.exp(log_y), t
         n = x.shape[0]

@@ -192,6 +192,8 @@ def test_softmax_with_loss_batch_mismatch_and_bad_labels():
         layer.forward(np.zeros((2, 3)), np.array([-1, 1]))
     with pytest.raises(ValueError, match=r"labels in 0..2 for 3 classes, got values from 0 to 3"):
         layer.forward(np.zeros((2, 3)), np.array([0, 3]))
+    with pytest.raises(ValueError, match=r"SoftmaxWithLoss expected integer labels, got dtype float64"):
+        layer.forward(np.zeros((2, 3)), np.array([0.0, 2.0]))
 
 
 def test_convolution_channel_mismatch():
