@@ -104,6 +104,10 @@ class TrainingLab:
         self.x_train = np.asarray(x_train, dtype=np.float32)
         self.x_test = np.asarray(x_test, dtype=np.float32)
         self.t_train, self.t_test = self._labels(t_train), self._labels(t_test)
+        for name, x in (("x_train", self.x_train), ("x_test", self.x_test)):
+            if x.ndim != 2 or x.shape[1] != 784:
+                raise ValueError(f"{name} must have shape (N, 784), got {x.shape}: load it with "
+                                 "load_mnist(flatten=True)")
         if len(self.x_train) != len(self.t_train) or len(self.x_test) != len(self.t_test):
             raise ValueError(f"images and labels differ in number: {len(self.x_train)} and "
                              f"{len(self.t_train)} for training, {len(self.x_test)} and {len(self.t_test)} for test")

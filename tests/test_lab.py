@@ -111,6 +111,13 @@ def test_a_failing_run_says_why(lab, monkeypatch):
     assert run.status == "failed" and "MemoryError: no room" in run.message
 
 
+def test_images_of_the_wrong_shape_are_refused_with_advice():
+    with pytest.raises(ValueError, match=r"x_train must have shape \(N, 784\), got \(5, 1, 28, 28\): load it with load_mnist\(flatten=True\)"):
+        TrainingLab(np.zeros((5, 1, 28, 28)), np.zeros(5, int), np.zeros((2, 784)), np.zeros(2, int))
+    with pytest.raises(ValueError, match="images and labels differ in number: 5 and 4 for training"):
+        TrainingLab(np.zeros((5, 784)), np.zeros(4, int), np.zeros((2, 784)), np.zeros(2, int))
+
+
 def test_every_setting_has_a_range_check():
     Settings().check(60000)
     for field, bad in (("hidden_size", 0), ("batch_size", 1001), ("epochs", 0), ("activation", "tanh"),
