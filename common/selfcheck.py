@@ -17,21 +17,22 @@ TOLERANCE = 1e-7
 
 
 class CheckResult:
-    def __init__(self, name, errors, problems=()):
-        self.name, self.errors, self.problems = name, dict(errors), list(problems)
+    """PASS when every relative error is at most TOLERANCE and nothing else went wrong.
+
+    errors: {name: max relative error}; problems: sentences saying what went wrong;
+    detail: what the line reports instead of the relative errors (for checks without them).
+    """
+
+    def __init__(self, name, errors=None, problems=(), detail=None):
+        self.name, self.errors, self.problems = name, dict(errors or {}), list(problems)
         self.max_error = max(self.errors.values(), default=0.0)
         self.passed = self.max_error <= TOLERANCE and not self.problems
-
-    summary = None  # a ready-made first line, for checks that have no relative errors
+        self.detail = detail or (f"max relative error {self.max_error:.1e} (tolerance {TOLERANCE:.0e}; "
+                                 + ", ".join(f"{k} {v:.1e}" for k, v in self.errors.items()) + ")")
 
     def __repr__(self):
-        if self.summary:
-            return "\n".join([self.summary, *(f"  - {p}" for p in self.problems)])
         verdict = "PASS" if self.passed else "FAIL"
-        detail = ", ".join(f"{k} {v:.1e}" for k, v in self.errors.items())
-        text = (f"{verdict} {self.name}: max relative error {self.max_error:.1e} "
-                f"(tolerance {TOLERANCE:.0e}; {detail})")
-        return "\n".join([text, *(f"  - {p}" for p in self.problems)])
+        return "\n".join([f"{verdict} {self.name}: {self.detail}", *(f"  - {p}" for p in self.problems)])
 
 
 def _inputs(seed, shape):
@@ -73,8 +74,7 @@ def check_affine(layer_class):
     result = _check(layer_class.__name__, layer, _inputs(5, (4, 2, 3)))
     if layer.backward(np.ones((4, 3))).shape != (4, 2, 3):
         result.problems.append("backward must return dx in the input's shape (4, 2, 3)")
-        result.passed = False
-    return result
+    return CheckResult(result.name, result.errors, result.problems)
 
 
 def check_softmax_with_loss(layer_class):
@@ -141,10 +141,8 @@ def check_training(train_function):
         problems.append(f"the loss went from {before:.3f} to only {after:.3f}: are the parameters updated in place?")
     if accuracy < 0.9:
         problems.append(f"accuracy {accuracy:.2f} after training, expected at least 0.9")
-    verdict = "PASS" if not problems else "FAIL"
-    result = CheckResult(train_function.__name__, {}, problems)
-    result.summary = f"{verdict} {train_function.__name__}: loss {before:.3f} -> {after:.3f}, accuracy {accuracy:.2f}"
-    return result
+    return CheckResult(train_function.__name__, problems=problems,
+                       detail=f"loss {before:.3f} -> {after:.3f}, accuracy {accuracy:.2f}")
 
 
 def check_function(function, *inputs, seed=0):
@@ -181,7 +179,5 @@ def check_optimizer(optimizer_class, steps=2000, **settings):
         problems.append("update replaced params['W'] with a new array; update it in place (-=, +=)")
     if not distance < 1e-2:
         problems.append(f"after {steps} steps W is {distance:.3g} from the minimum (at most 0.01 expected)")
-    result = CheckResult(optimizer_class.__name__, {}, problems)
-    verdict = "PASS" if not problems else "FAIL"
-    result.summary = f"{verdict} {optimizer_class.__name__}: {distance:.1e} from the minimum after {steps} steps"
-    return result
+    return CheckResult(optimizer_class.__name__, problems=problems,
+                       detail=f"{distance:.1e} from the minimum after {steps} steps")

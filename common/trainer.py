@@ -25,7 +25,7 @@ class Trainer:
         self.epochs, self.batch_size = epochs, mini_batch_size
         self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch
         self.optimizer = OPTIMIZERS[optimizer.lower()](**optimizer_param)
-        self.rng = rng if rng is not None else np.random.default_rng()
+        self.rng = rng  # None: np.random, so that np.random.seed repeats a run, as in the book
         self.train_size = x_train.shape[0]
         self.iter_per_epoch = max(self.train_size / mini_batch_size, 1)
         self.max_iter = int(epochs * self.iter_per_epoch)
@@ -42,7 +42,10 @@ class Trainer:
 
     def train_step(self):
         """One mini-batch update; evaluates accuracy at the end of each epoch."""
-        batch = self.rng.integers(0, self.train_size, self.batch_size)
+        if self.rng is not None:
+            batch = self.rng.integers(0, self.train_size, self.batch_size)
+        else:
+            batch = np.random.randint(0, self.train_size, self.batch_size)
         grads = self.network.gradient(self.x_train[batch], self.t_train[batch])
         self.optimizer.update(self.network.params, grads)
         self.train_loss_list.append(float(self.network.lastLayer.loss))

@@ -29,3 +29,14 @@ def test_trainer_rejects_an_unknown_optimizer(rng):
     x, t = blobs(rng, 10)
     with pytest.raises(ValueError, match="unknown optimizer 'Adamax': use one of SGD, Momentum"):
         Trainer(MultiLayerNetExtend(4, [3], 3), x, t, x, t, optimizer="Adamax")
+
+
+def test_trainer_follows_the_global_seed_like_the_book(rng):
+    x, t = blobs(rng, 120)
+    losses = []
+    for _ in range(2):
+        np.random.seed(3)
+        net = MultiLayerNetExtend(4, [6], 3)
+        trainer = Trainer(net, x, t, x, t, epochs=2, mini_batch_size=20, verbose=False)
+        losses.append(trainer.train()["train_loss"])
+    assert losses[0] == losses[1]
