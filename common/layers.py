@@ -39,7 +39,7 @@ class Relu:
     def forward(self, x):
         x = as_float_array(x)
         self.mask = x <= 0
-        return np.where(self.mask, 0, x)
+        return np.maximum(x, 0)
 
     def backward(self, dout):
         return np.where(self.mask, 0, dout)  # a new array: dout is left as it was
