@@ -11,7 +11,8 @@ def optional_torch():
     except ImportError:
         return None, "PyTorch is not installed (pip install torch): timing ours only"
     torch.set_num_threads(int(os.environ.get("OMP_NUM_THREADS") or os.cpu_count()))
-    return torch, f"PyTorch {torch.__version__}, {torch.get_num_threads()} threads"
+    threads = torch.get_num_threads()
+    return torch, f"PyTorch {torch.__version__}, {threads} thread{'s' if threads != 1 else ''}"
 
 
 def alternate(candidates, repeats, passes):

@@ -10,7 +10,7 @@ import numpy as np
 def as_float_array(x):
     """x as an ndarray; floating arrays keep their dtype, anything else becomes float64."""
     x = np.asarray(x)
-    if np.issubdtype(x.dtype, np.floating):
+    if x.dtype.kind == "f":  # float16, float32, float64, longdouble
         return x
     return x.astype(np.float64)
 

@@ -116,6 +116,27 @@ def test_training_lowers_the_loss(rng):
     assert net.accuracy(x, np.eye(3)[t]) == net.accuracy(x, t, batch_size=7)
 
 
+def test_accuracy_in_batches_is_the_whole_batch_accuracy(rng):
+    net = TwoLayerNet(20, 16, 3, weight_init_std=1.0, rng=rng)
+    x, t = rng.standard_normal((50, 20)), rng.integers(0, 3, 50)
+    whole = np.mean(net.predict(x).argmax(axis=1) == t)
+    assert net.accuracy(x, t) == whole
+    net.eval_batch_size = 7  # 50 rows: seven batches of 7 and one of 1
+    assert net.accuracy(x, t) == whole == net.accuracy(x, t, batch_size=50)
+
+
+@pytest.mark.parametrize("batch_size", [0, -5, 2.5])
+def test_accuracy_rejects_a_bad_batch_size(batch_size, rng):
+    net = TwoLayerNet(4, 3, 2, rng=rng)
+    with pytest.raises(ValueError, match="batch_size to be a positive integer"):
+        net.accuracy(np.ones((3, 4)), [0, 1, 0], batch_size=batch_size)
+
+
+def test_accuracy_rejects_no_samples(rng):
+    with pytest.raises(ValueError, match="at least one sample"):
+        TwoLayerNet(4, 3, 2, rng=rng).accuracy(np.ones((0, 4)), [])
+
+
 def test_simple_convnet_saves_and_loads_without_pickle(tmp_path, rng):
     conv = {"filter_num": 2, "filter_size": 3, "pad": 0, "stride": 1}
     a = SimpleConvNet((1, 8, 8), conv, hidden_size=5, output_size=3, rng=rng)
