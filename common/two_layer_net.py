@@ -13,7 +13,7 @@ class TwoLayerNet(Network):
     params: W1 (input_size, hidden_size), b1 (hidden_size,),
             W2 (hidden_size, output_size), b2 (output_size,).
     Weights are weight_init_std * N(0, 1), biases 0. dtype: np.float64 (the
-    book's, needed for numerical gradients) or np.float32 (about 3x faster).
+    book's, needed for numerical gradients) or np.float32 (nearly twice as fast).
     """
 
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01,
