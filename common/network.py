@@ -53,8 +53,9 @@ class Network:
     def accuracy(self, x, t, batch_size=None):
         """Fraction of x classified as t (labels or one-hot), predicted batch_size rows at a time.
 
-        The result does not depend on batch_size; the default, eval_batch_size, keeps the
-        intermediate arrays small enough to stay in cache (faster, and less memory).
+        Each row is predicted on its own, so batch_size changes only speed and memory; the
+        default, eval_batch_size, keeps the intermediate arrays small (faster here, and
+        less memory than predicting all of x at once).
         """
         if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
             raise ValueError(f"accuracy expected batch_size to be a positive integer or None, got {batch_size!r}")
