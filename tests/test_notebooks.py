@@ -60,10 +60,51 @@ def problems_of(nb):
             problems.append("the first code cell must fix a seed and call np.set_printoptions")
     if not cells or cells[0]["cell_type"] != "markdown" or "learn" not in source(cells[0]).lower():
         problems.append("the first cell must say what the reader will learn")
-    tail = "\n".join(source(c) for c in cells[-3:] if c["cell_type"] == "markdown")
-    exercises = tail.split("## Exercises")[-1] if "## Exercises" in tail else ""
-    if "## Summary" not in tail or not 2 <= len(re.findall(r"^\d+\. ", exercises, re.M)) <= 4:
-        problems.append("the notebook must end with a Summary and 2 to 4 numbered Exercises")
+    markdown = [source(c) for c in cells if c["cell_type"] == "markdown"]
+    summary = [i for i, m in enumerate(markdown) if re.search(r"^## Summary", m, re.M)]
+    after = "\n".join(markdown[summary[-1]:]) if summary else ""
+    exercises = after.split("## Exercises", 1)[1] if "## Exercises" in after else ""
+    if not summary or len(re.findall(r"^\d+\. ", exercises, re.M)) < 2:
+        problems.append("the notebook must end with a Summary and an Exercises section of at least 2 numbered items")
+    problems += exercise_problems(cells)
+    return problems
+
+
+def tags_of(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def shown(cell):
+    """The text a code cell's outputs show."""
+    return "".join(text_of(o) for o in cell.get("outputs", []))
+
+
+def exercise_problems(cells):
+    """The "your turn" pattern (GUIDE section 8): a skeleton cell (tag exercise) that raises
+    NotImplementedError, a check cell (tag check) showing NOT DONE YET, a solution cell (tag solution)
+    hidden by default, then the same check showing PASS. At least two per notebook."""
+    problems = []
+    code = [c for c in cells if c["cell_type"] == "code"]
+    solutions = 0
+    for k, cell in enumerate(code):
+        tags = tags_of(cell)
+        following = code[k + 1] if k + 1 < len(code) else None
+        if "exercise" in tags:
+            if "raise NotImplementedError" not in source(cell):
+                problems.append(f"exercise cell {cell.get('id')}: the skeleton must raise NotImplementedError")
+            if following is None or "check" not in tags_of(following) or "NOT DONE YET" not in shown(following):
+                problems.append(f"exercise cell {cell.get('id')}: must be followed by a check cell showing NOT DONE YET")
+        if "solution" in tags:
+            solutions += 1
+            if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+                problems.append(f"solution cell {cell.get('id')}: must be hidden (metadata jupyter.source_hidden)")
+            if following is None or "check" not in tags_of(following) or not shown(following).startswith("PASS"):
+                problems.append(f"solution cell {cell.get('id')}: must be followed by a check cell showing PASS")
+    for cell in cells:
+        if "answer" in tags_of(cell) and not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+            problems.append(f"answer cell {cell.get('id')}: must be hidden (metadata jupyter.source_hidden)")
+    if solutions < 2:
+        problems.append(f"the notebook has {solutions} graded exercise(s) with a solution; at least 2 are needed")
     return problems
 
 
@@ -93,7 +134,7 @@ def test_the_checker_catches_what_it_should():
     for expected in ("execution count 3, expected 2", "no stored output", "execution count None",
                      "stores an error ValueError", "writes to stderr", "memory address",
                      "only for a widget display cell", "fix a seed", "what the reader will learn",
-                     "Summary and 2 to 4 numbered Exercises"):
+                     "Summary and an Exercises section", "at least 2 are needed"):
         assert expected in found
 
 
