@@ -28,3 +28,7 @@ def pytest_collection_modifyitems(config, items):
         tags = getattr(item, "cell", {}).get("metadata", {}).get("tags", [])
         if (whole_notebook[path] or "needs-full-mnist" in tags) and full_mnist_missing():
             item.add_marker(pytest.mark.skip(reason=f"{path.name} {full_mnist_missing()}"))
+
+# The Japanese edition shares the English edition's code and outputs (tests/test_ja_edition.py
+# proves it), so nbval runs on the English notebooks only.
+collect_ignore = ["ja"]
