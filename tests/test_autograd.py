@@ -1,16 +1,19 @@
 """The autograd engine: every function against numerical gradients, broadcasting,
 accumulation, generation order, several outputs, no-grad mode, and the exact
 results of notebook 08."""
+import inspect
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
+import common.autograd as core
 import common.autograd_ops as F
 from common.autograd import Config, Variable, no_grad
+from common.gradient import GRADIENT_CHECK_TOLERANCE as TOLERANCE
 from common.selfcheck import check_function
 from common.two_layer_net import TwoLayerNet
-
-TOLERANCE = 1e-7
-
 
 rng = np.random.default_rng(1)
 POSITIVE = 0.5 + rng.random((2, 3))
@@ -26,8 +29,11 @@ CASES = {
     "exp": (F.exp, [rng.standard_normal((2, 3))]),
     "log": (F.log, [POSITIVE]),
     "reshape": (lambda a: a.reshape(3, 2) * np.arange(6.0).reshape(3, 2), [rng.standard_normal((2, 3))]),
+    "reshape tuple": (lambda a: a.reshape((3, 2)) * np.arange(6.0).reshape(3, 2), [rng.standard_normal((2, 3))]),
     "transpose": (lambda a: a.T, [rng.standard_normal((2, 3))]),
     "transpose axes": (lambda a: a.transpose(2, 0, 1), [rng.standard_normal((2, 3, 4))]),
+    "transpose tuple": (lambda a: a.transpose((2, 0, 1)), [rng.standard_normal((2, 3, 4))]),
+    "transpose negative axes": (lambda a: a.transpose(-1, 0, 1), [rng.standard_normal((2, 3, 4))]),
     "sum all": (lambda a: a.sum(), [rng.standard_normal((2, 3))]),
     "sum axis": (lambda a: a.sum(axis=0), [rng.standard_normal((2, 3))]),
     "sum axes": (lambda a: a.sum(axis=(0, 2)), [rng.standard_normal((2, 3, 4))]),
@@ -47,6 +53,30 @@ def test_gradient_check(name):
     f, arrays = CASES[name]
     result = check_function(f, *arrays)
     assert result.passed and result.max_error <= TOLERANCE, result
+
+
+def test_every_operation_has_a_gradient_check():
+    used = set()
+    for f, arrays in CASES.values():
+        stack = [f(*[Variable(a) for a in arrays])]
+        while stack:
+            func = stack.pop().creator
+            if func is not None:
+                used.add(type(func))
+                stack.extend(func.inputs)
+    defined = {c for module in (core, F) for _, c in inspect.getmembers(module, inspect.isclass)
+               if issubclass(c, core.Function) and c is not core.Function}
+    assert defined - used == set()
+
+
+def test_reshape_and_transpose_take_numpy_s_argument_forms():
+    a = np.arange(24.0).reshape(2, 3, 4)
+    x = Variable(a)
+    for axes in [(), (None,), ((2, 0, 1),), (2, 0, 1), ([2, 0, 1],), (-1, 0, 1)]:
+        np.testing.assert_array_equal(x.transpose(*axes).data, a.transpose(*axes))
+    for shape in [(6, 4), ((6, 4),), ([6, 4],), (24,), (-1,), ((-1, 4),)]:
+        np.testing.assert_array_equal(x.reshape(*shape).data, a.reshape(*shape))
+    np.testing.assert_array_equal(F.transpose(x, (1, 0, 2)).data, np.transpose(a, (1, 0, 2)))
 
 
 def test_the_results_of_notebook_08():
@@ -77,6 +107,70 @@ def test_a_variable_used_twice_accumulates():
     y = x * x + x
     y.backward()
     assert y.data == 12 and x.grad == 7  # 2x + 1
+
+
+class PassOn(F.Function):
+    """a + b whose backward hands the very array gy to both inputs (as Add does)."""
+
+    def forward(self, a, b):
+        return a + b
+
+    def backward(self, gy):
+        return gy, gy
+
+
+def test_accumulating_never_writes_into_a_gradient_array_it_was_given():
+    a, b = Variable(np.array([1.0, 2.0])), Variable(np.array([3.0, 4.0]))
+    y = PassOn()(a, b)
+    y.backward(retain_grad=True)
+    assert a.grad is y.grad and b.grad is y.grad  # one array, shared
+    y = PassOn()(a, b)
+    y.backward(retain_grad=True)  # accumulates into a.grad and b.grad: += would change both at once
+    assert a.grad.tolist() == b.grad.tolist() == [2, 2] and y.grad.tolist() == [1, 1]
+    x = Variable(np.array([5.0]))
+    seed = np.array([3.0])
+    y = PassOn()(x, x)
+    y.grad = seed
+    y.backward()
+    assert x.grad.tolist() == [6] and seed.tolist() == [3]
+
+
+def test_a_backward_with_the_wrong_shape_or_number_of_gradients_is_named():
+    class NoSumTo(F.Function):
+        def forward(self, a, b):
+            return a + b
+
+        def backward(self, gy):
+            return gy, gy  # b was broadcast: its gradient must be summed back to (3,)
+
+    class OneForTwo(NoSumTo):
+        def backward(self, gy):
+            return gy
+
+    with pytest.raises(ValueError, match=r"NoSumTo.backward returned a gradient of shape \(2, 3\) for its input 1 of shape \(3,\)"):
+        NoSumTo()(Variable(np.ones((2, 3))), Variable(np.ones(3))).backward()
+    with pytest.raises(ValueError, match=r"OneForTwo.backward returned 1 gradients for 2 inputs"):
+        OneForTwo()(Variable(np.ones(3)), Variable(np.ones(3))).backward()
+
+
+def test_float32_stays_float32():
+    x = Variable(np.ones((2, 3), dtype=np.float32))
+    y = (x * x).sum()
+    y.backward()
+    assert y.dtype == x.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("first", ["common.autograd", "common.autograd_ops"])
+def test_the_operators_come_with_variable_whatever_is_imported_first(first):
+    code = (f"import sys, numpy as np, {first}\n"
+            "from common.autograd import Variable\n"
+            "x = Variable(np.array([[1.0, 2.0]]))\n"
+            "y = (2 * x + x / 2 - 1 - (-x) ** 2) @ x.T + x.reshape(2, 1).transpose(1, 0).sum()\n"
+            "y.backward()\n"
+            "print(y.data.item(), x.grad.tolist(), 'common.autograd_ops' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    # x = (a, b): y = (2.5a - 1 - a^2) a + (2.5b - 1 - b^2) b + a + b; dy/da = 5a - 1 - 3a^2 + 1
+    assert out == ["3.5", "[[2.0,", "-2.0]]", str(first == "common.autograd_ops")]
 
 
 def test_generation_order_on_a_diamond():
@@ -147,14 +241,3 @@ def test_two_layer_net_gradient_equals_layer_backprop():
     assert float(loss.data) == pytest.approx(float(net.lastLayer.loss), rel=1e-12)
     for key, value in params.items():
         np.testing.assert_allclose(value.grad, expected[key], rtol=0, atol=1e-12)
-
-
-def test_graph_of_draws_the_recorded_computation():
-    from common.graph import graph_of
-    x, y = Variable(np.array(2.0), name="x"), Variable(np.array(3.0), name="y")
-    z = x * y + F.exp(x)
-    z.backward(retain_grad=True)
-    g = graph_of(z)
-    assert [n.op for n in g.nodes] == [None, None, "×", "exp", "+"]
-    assert [n.name for n in g.nodes if n.op is None] == ["x", "y"]
-    assert float(g.nodes[0].grad) == pytest.approx(3 + np.exp(2))
