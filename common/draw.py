@@ -40,11 +40,15 @@ def layout(graph):
     return {n: (col[n] * DX, -row[n] * DY) for n in graph.nodes}
 
 
-def _edge(ax, start, end, forward, backward, shrink_start, shrink_end):
-    ax.annotate("", xy=end, xytext=start,
-                arrowprops={"arrowstyle": "-|>", "color": "#444444", "lw": 1.2,
-                            "shrinkA": shrink_start, "shrinkB": shrink_end})
-    mx, my = (start[0] + end[0]) / 2, (start[1] + end[1]) / 2
+def _edge(ax, start, end, forward, backward, shrink_start, shrink_end, bend=0.0):
+    """An arrow from start to end, labelled forward above and backward below its middle;
+    bend != 0 curves it (arc3), so that two edges between the same nodes stay apart."""
+    arrow = {"arrowstyle": "-|>", "color": "#444444", "lw": 1.2, "shrinkA": shrink_start, "shrinkB": shrink_end}
+    if bend:
+        arrow["connectionstyle"] = f"arc3,rad={bend}"
+    ax.annotate("", xy=end, xytext=start, arrowprops=arrow)
+    dx, dy = end[0] - start[0], end[1] - start[1]
+    mx, my = start[0] + dx / 2 + bend * dy / 2, start[1] + dy / 2 - bend * dx / 2  # the arc's middle
     ax.text(mx, my + 0.12, forward, color=FORWARD_COLOR, ha="center", va="bottom", fontsize=10)
     if backward is not None:
         ax.text(mx, my - 0.12, backward, color=BACKWARD_COLOR, ha="center", va="top", fontsize=10)
@@ -71,11 +75,12 @@ def draw_graph(graph, title=None, show_backward=True):
             ax.add_patch(Circle((x, y), RADIUS, facecolor="white", edgecolor="#222222", lw=1.5))
             ax.text(x, y, node.op, ha="center", va="center", fontsize=13)
         for k, i in enumerate(node.inputs):
-            start = pos[i]
+            value = node.edge_values[k] if node.edge_values is not None else i.value
             edge = node.edge_grads[k] if node.edge_grads is not None else i.grad  # a shared input: its share
             grad = fmt(edge) if show_backward and edge is not None else None
-            _edge(ax, start, (x, y), fmt(i.value), grad,
-                  2 if i.op is None else RADIUS * points, RADIUS * points)
+            twins = [j for j, other in enumerate(node.inputs) if other is i]  # x * x: a second edge arcs above
+            bend = -0.6 * twins.index(k)
+            _edge(ax, pos[i], (x, y), fmt(value), grad, 2 if i.op is None else RADIUS * points, RADIUS * points, bend)
     for name, node in graph.outputs.items():
         grad = fmt(node.grad) if show_backward and node.grad is not None else None
         _edge(ax, pos[node], out_pos[name], fmt(node.value), grad, RADIUS * points, 2)

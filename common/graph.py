@@ -19,9 +19,14 @@ class Node:
     """A value in the graph: an input (op is None) or the output of an operation."""
 
     def __init__(self, name, value, op=None, inputs=(), layer=None):
-        self.name, self.value, self.op, self.inputs, self.layer = name, value, op, list(inputs), layer
-        self.grad = None        # d output / d this node
-        self.edge_grads = None  # after backward: the gradient sent to each input along its edge
+        self.name = name
+        self.value = value
+        self.op = op                # the symbol drawn in its circle; None for an input
+        self.inputs = list(inputs)  # the nodes whose values it takes, in order
+        self.layer = layer          # what computes it: forward, and backward to fill edge_grads
+        self.grad = None            # d output / d this node
+        self.edge_grads = None      # after backward: the gradient sent to each input along its edge
+        self.edge_values = None     # the value along each input edge, where it is not that input's value
 
     def __repr__(self):
         return f"Node({self.name!r}, value={self.value!r}, grad={self.grad!r})"
@@ -77,7 +82,8 @@ class Reciprocal:
 
 class Graph:
     def __init__(self):
-        self.nodes, self.outputs = [], {}
+        self.nodes = []    # in the order they were computed
+        self.outputs = {}  # name -> node, the results drawn at the right end
 
     def input(self, name, value):
         node = Node(name, value)
@@ -172,9 +178,13 @@ SYMBOLS = {"Add": "+", "Sub": "−", "Mul": "×", "Div": "/", "Neg": "−x", "Ex
 def graph_of(output, names=None):
     """A Graph (for common.draw) of what an autograd Variable was computed from.
 
-    Leaves become inputs (named by Variable.name, or x0, x1, ...); every Function
-    becomes an operation node; values and gradients are the Variables' own (run
-    backward with retain_grad=True to see the intermediate ones).
+    Leaves become inputs (named by Variable.name, by names[id(variable)], or x0,
+    x1, ...); every Function becomes one operation node. Values are the
+    Variables' own; the gradient on each edge is the one the function's backward
+    returned for that input, kept when backward ran with retain_grad=True
+    (nothing is recomputed). A function with several outputs (split) is one node
+    whose value is the tuple of its outputs; an edge leaving it carries the
+    output it stands for.
     """
     names = names or {}
     order, seen = [], set()
@@ -187,21 +197,31 @@ def graph_of(output, names=None):
             visit(x)
         order.append(var)
     visit(output)
-    g, nodes, leaves = Graph(), {}, 0
+    g, nodes, leaves = Graph(), {}, 0  # nodes: id(Variable or Function) -> Node
     for var in order:
-        if var.creator is None:
+        func = var.creator
+        if func is None:
             name = var.name or names.get(id(var)) or f"x{leaves}"
             leaves += 1
-            node = g.input(name, var.data)
-        else:
-            func = var.creator
+            node = nodes[id(var)] = g.input(name, var.data)
+            node.grad = var.grad
+        elif id(func) not in nodes:  # func's first output: one node for the function
             symbol = SYMBOLS.get(type(func).__name__, type(func).__name__.lower())
-            node = Node(var.name or symbol, var.data, symbol, [nodes[id(x)] for x in func.inputs], func)
-            if var.grad is not None:  # what backward sent along each input edge
-                grads = func.backward(var.grad)
-                node.edge_grads = grads if isinstance(grads, tuple) else (grads,)
+            node = Node(var.name or symbol, var.data, symbol, [node_of(x, nodes) for x in func.inputs], func)
+            node.grad = var.grad
+            if len(func.outputs) > 1:
+                outs = [y() for y in func.outputs]  # None where an output is no longer alive
+                node.name = symbol
+                node.value = tuple(None if y is None else y.data for y in outs)
+                node.grad = tuple(None if y is None else y.grad for y in outs)
+            node.edge_grads = func.input_grads  # what its backward returned for each input
+            node.edge_values = [x.data for x in func.inputs]  # from a split: the piece, not the tuple
+            nodes[id(func)] = node
             g.nodes.append(node)
-        node.grad = var.grad
-        nodes[id(var)] = node
-    g.output(nodes[id(output)], output.name or "y")
+    g.output(node_of(output, nodes), output.name or "y")
     return g
+
+
+def node_of(var, nodes):
+    """The Node that computed var: its own for a leaf, its creator's otherwise."""
+    return nodes[id(var.creator if var.creator is not None else var)]
