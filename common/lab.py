@@ -8,6 +8,10 @@ plain Python as well:
     run = lab.train()      # starts in the background, returns at once
     lab.wait()             # until it ends (finished, stopped or diverged)
     run.summary()
+
+One run at a time: train() checks and starts under a lock, stop() stops and waits
+for every run the lab started, and listeners (called from the training thread)
+may call stop(), train() and set() themselves.
 """
 import threading
 import time
@@ -21,6 +25,20 @@ from common.optimizer import OPTIMIZERS
 OPTIMIZER_NAMES = ("SGD", "Momentum", "AdaGrad", "Adam")
 ACTIVATIONS = {"ReLU": "relu", "Sigmoid": "sigmoid"}
 WEIGHT_INITS = {"0.01": 0.01, "Xavier": "xavier", "He": "he"}
+INTEGER_SETTINGS = ("hidden_size", "batch_size", "subset")
+NUMBER_SETTINGS = ("lr", "epochs")
+
+
+def _type_problem(name, value):
+    """Why value cannot be setting name (None when its type is right). bool is no number here,
+    and a float is no integer, even 50.0: a slider or a typo, not a choice, gives either."""
+    if name in INTEGER_SETTINGS and (isinstance(value, (bool, np.bool_))
+                                     or not isinstance(value, (int, np.integer))):
+        return f"{name}={value!r} (a whole number: use an int, not {type(value).__name__})"
+    if name in NUMBER_SETTINGS and (isinstance(value, (bool, np.bool_))
+                                    or not isinstance(value, (int, float, np.integer, np.floating))):
+        return f"{name}={value!r} (a number: use an int or a float, not {type(value).__name__})"
+    return None
 
 
 @dataclass(frozen=True)
@@ -36,8 +54,11 @@ class Settings:
     subset: int = 10000
 
     def check(self, train_size):
-        """Raise ValueError naming the setting, the value and the allowed range."""
-        problems = []
+        """Raise TypeError (a wrong type) or ValueError (out of range) naming the setting,
+        the value and what to use."""
+        problems = [p for p in (_type_problem(f, getattr(self, f)) for f in INTEGER_SETTINGS + NUMBER_SETTINGS) if p]
+        if problems:
+            raise TypeError("bad lab setting: " + "; ".join(problems))
         if not 1e-4 <= self.lr <= 10:
             problems.append(f"lr={self.lr} (use 1e-4 to 10)")
         if not 1 <= self.hidden_size <= 1000:
@@ -69,15 +90,31 @@ class Run:
 
     losses: loss per iteration. evals: (iteration, train accuracy, test accuracy)
     on fixed evaluation samples. status: 'running', 'finished', 'stopped', 'diverged' or 'failed'.
+    A diverged run keeps the iteration and the loss it diverged at (diverged_at,
+    diverged_loss, not in losses: no step was taken from them).
     """
 
     def __init__(self, number, settings):
-        self.number, self.settings = number, settings
-        self.losses, self.evals = [], []
-        self.status, self.message = "running", ""
-        self.network = self.test_accuracy = self.predictions = None
+        self.number = number
+        self.settings = settings
+        self.losses = []
+        self.evals = []
+        self.status = "running"
+        self.message = ""
+        self.diverged_at = None
+        self.diverged_loss = None
+        self.network = None
+        self.test_accuracy = None
+        self.predictions = None
         self.started = time.perf_counter()
         self.seconds = None
+        self._stop = threading.Event()  # set by stop(): this run ends within one iteration
+        self._thread = None
+
+    @property
+    def ending(self):
+        """Asked to stop, or already past its last iteration (its thread may still be notifying)."""
+        return self._stop.is_set() or self.status != "running"
 
     def summary(self):
         last = self.evals[-1] if self.evals else (0, float("nan"), float("nan"))
@@ -97,17 +134,26 @@ class TrainingLab:
     is measured on fixed samples of eval_size training and test images; the final
     test accuracy and predictions of a finished run use the whole test set.
     Listeners (callables taking the lab and the run) are called from the training
-    thread after each iteration's bookkeeping; the widget view is one of them.
+    thread when a run starts, after each iteration's bookkeeping and when it has
+    ended; the widget view is one of them.
     """
 
     def __init__(self, x_train, t_train, x_test, t_test, seed=0, eval_size=2000):
-        self.x_train = np.asarray(x_train, dtype=np.float32)
-        self.x_test = np.asarray(x_test, dtype=np.float32)
-        self.t_train, self.t_test = self._labels(t_train), self._labels(t_test)
-        for name, x in (("x_train", self.x_train), ("x_test", self.x_test)):
+        x_train, x_test = np.asarray(x_train), np.asarray(x_test)
+        for name, x in (("x_train", x_train), ("x_test", x_test)):
             if x.ndim != 2 or x.shape[1] != 784:
                 raise ValueError(f"{name} must have shape (N, 784), got {x.shape}: load it with "
                                  "load_mnist(flatten=True)")
+            if len(x) == 0:
+                raise ValueError(f"{name} holds no images: the lab needs at least one training "
+                                 "and one test image")
+            if x.dtype.kind in "iu" and x.max() > 1:
+                raise ValueError(f"{name} holds {x.dtype} pixels {x.min()}..{x.max()}: the lab expects "
+                                 "them scaled to 0..1, as load_mnist(normalize=True) gives (or x / 255)")
+        self.x_train = np.asarray(x_train, dtype=np.float32)
+        self.x_test = np.asarray(x_test, dtype=np.float32)
+        self.pixel_range = (float(self.x_train.min()), float(self.x_train.max()))
+        self.t_train, self.t_test = self._labels(t_train), self._labels(t_test)
         if len(self.x_train) != len(self.t_train) or len(self.x_test) != len(self.t_test):
             raise ValueError(f"images and labels differ in number: {len(self.x_train)} and "
                              f"{len(self.t_train)} for training, {len(self.x_test)} and {len(self.t_test)} for test")
@@ -116,8 +162,12 @@ class TrainingLab:
         self.eval_train = rng.choice(len(self.x_train), min(eval_size, len(self.x_train)), replace=False)
         self.eval_test = rng.choice(len(self.x_test), min(eval_size, len(self.x_test)), replace=False)
         self.settings = Settings(subset=min(Settings.subset, len(self.x_train)))
-        self.runs, self.listeners, self.notice = [], [], ""
-        self._thread, self._stop, self._view = None, threading.Event(), None
+        self.runs = []       # since the last reset, oldest first
+        self.listeners = []  # callables (lab, run): run is None for a change of settings or notice
+        self.notice = ""
+        self._lock = threading.Lock()  # held to check and start, never while joining or notifying
+        self._started = []   # runs whose threads may still be alive (also runs dropped by reset)
+        self._view = None
 
     def view(self):
         """The widgets (common.lab_view.LabView), made on first use."""
@@ -137,14 +187,35 @@ class TrainingLab:
 
     @property
     def running(self):
-        return self._thread is not None and self._thread.is_alive()
+        """True while the thread of any run the lab started is alive."""
+        with self._lock:
+            return bool(self._alive())
+
+    def _alive(self):
+        """The started runs whose threads are alive (call with the lock held)."""
+        self._started = [r for r in self._started if r._thread.is_alive()]
+        return list(self._started)
+
+    @staticmethod
+    def _join(runs, timeout=None):
+        """Wait for the runs' threads, except the calling thread's own (a listener's run)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        for run in runs:
+            if run._thread is not threading.current_thread():
+                run._thread.join(None if deadline is None else max(0.0, deadline - time.monotonic()))
 
     def set(self, **changes):
-        """Change settings (names of Settings). During a run they apply to the next run."""
+        """Change settings (names of Settings). During a run they apply to the next run.
+        A wrong type raises TypeError, a value out of range ValueError, both naming the setting."""
         unknown = set(changes) - {f.name for f in fields(Settings)}
         if unknown:
             raise ValueError(f"unknown lab setting {', '.join(sorted(unknown))}: use "
                              f"{', '.join(f.name for f in fields(Settings))}")
+        problems = [p for p in (_type_problem(name, value) for name, value in changes.items()) if p]
+        if problems:
+            raise TypeError("bad lab setting: " + "; ".join(problems))
+        changes = {name: value.item() if isinstance(value, np.generic) else value  # plain Python numbers
+                   for name, value in changes.items()}
         new = replace(self.settings, **changes)
         new.check(len(self.x_train))
         self.settings = new
@@ -155,36 +226,56 @@ class TrainingLab:
 
     def train(self):
         """Start a run with the current settings in the background; returns it.
-        While a run is going, does nothing and returns None (one run at a time)."""
-        if self.running:
-            self.notice = "A run is already in progress: press Stop first, or wait for it to end."
-            self._notify(None)
-            return None
-        self.settings.check(len(self.x_train))
-        run = Run(len(self.runs) + 1, self.settings)
-        self.runs.append(run)
-        self.notice = ""
-        self._stop.clear()
-        self._thread = threading.Thread(target=self._train, args=(run,), daemon=True,
-                                        name=f"lab-run-{run.number}")
-        self._thread.start()
-        return run
+        While a run is going, does nothing and returns None (one run at a time).
+        A run that was told to stop, or is past its last iteration, is waited for first
+        (it ends within one iteration), so Train right after Stop starts a run."""
+        settings = self.settings
+        settings.check(len(self.x_train))
+        while True:
+            with self._lock:
+                alive = self._alive()
+                refused = any(not r.ending for r in alive)
+                others = [r for r in alive if r._thread is not threading.current_thread()]
+                if refused:
+                    self.notice = "A run is already in progress: press Stop first, or wait for it to end."
+                elif not others:
+                    run = Run(self.runs[-1].number + 1 if self.runs else 1, settings)
+                    run._thread = threading.Thread(target=self._train, args=(run,), daemon=True,
+                                                   name=f"lab-run-{run.number}")
+                    run._thread.start()
+                    self._started.append(run)
+                    self.runs.append(run)
+                    self.notice = ""
+                    return run
+            if refused:
+                self._notify(None)
+                return None
+            self._join(others)
 
-    def stop(self):
-        """Ask the current run to stop (it does within one iteration) and wait for it."""
-        self._stop.set()
-        self.wait()
+    def stop(self, wait=True):
+        """Ask every run to stop (each does within one iteration) and, with wait, wait until
+        all have ended. From a listener, the listener's own run ends after the listener returns."""
+        with self._lock:
+            runs = self._alive()
+            for run in runs:
+                run._stop.set()
+        if wait:
+            self._join(runs)
 
     def wait(self, timeout=None):
-        """Block until the current run has ended. Returns the last run (or None)."""
-        if self._thread is not None:
-            self._thread.join(timeout)
+        """Block until every run has ended (or timeout seconds). Returns the last run (or None)."""
+        with self._lock:
+            runs = self._alive()
+        self._join(runs, timeout)
         return self.runs[-1] if self.runs else None
 
     def reset(self):
-        """Stop any run and forget all runs (the comparison plot starts afresh)."""
+        """Stop any run and forget all runs (the comparison plot starts afresh). A run that
+        another thread started after the stop stays."""
         self.stop()
-        self.runs, self.notice = [], ""
+        with self._lock:
+            self.runs = [r for r in self._alive() if not r.ending]
+            self.notice = ""
         self._notify(None)
 
     def history(self):
@@ -197,19 +288,27 @@ class TrainingLab:
         for listener in list(self.listeners):
             listener(self, run)
 
-    def _accuracy(self, net, x, t, chunk=1000):
+    @staticmethod
+    def _accuracy(run, net, x, t, chunk=1000):
         correct = 0
         for i in range(0, len(x), chunk):
-            if self._stop.is_set():
+            if run._stop.is_set():
                 return float("nan")
             correct += int(np.sum(net.predict(x[i:i + chunk]).argmax(axis=1) == t[i:i + chunk]))
         return correct / len(x)
 
     def _evaluate(self, run, net, iteration):
-        tr = self._accuracy(net, self.x_train[self.eval_train], self.t_train[self.eval_train])
-        te = self._accuracy(net, self.x_test[self.eval_test], self.t_test[self.eval_test])
-        if not self._stop.is_set():
+        tr = self._accuracy(run, net, self.x_train[self.eval_train], self.t_train[self.eval_train])
+        te = self._accuracy(run, net, self.x_test[self.eval_test], self.t_test[self.eval_test])
+        if not run._stop.is_set():
             run.evals.append((iteration, tr, te))
+
+    def _divergence_advice(self, settings):
+        low, high = self.pixel_range
+        if max(abs(low), abs(high)) > 10:
+            return (f"the training images range {low:.4g}..{high:.4g}, not 0..1: scale them "
+                    "(load_mnist(normalize=True), or x / 255); a lower learning rate would only hide it")
+        return f"lower the learning rate (now {settings.lr:.3g})"
 
     @staticmethod
     def _diverged(run, loss, grads):
@@ -221,6 +320,7 @@ class TrainingLab:
 
     def _train(self, run):
         try:
+            self._notify(run)  # the run has started: no loss yet
             self._train_loop(run)
         except Exception as error:  # noqa: BLE001 (a failed run must say why, not kill the thread)
             run.status, run.message = "failed", f"failed: {type(error).__name__}: {error}"
@@ -241,16 +341,16 @@ class TrainingLab:
         x, t = self.x_train[:s.subset], self.t_train[:s.subset]
         with np.errstate(all="ignore"):  # divergence is detected below, not warned about
             for i in range(s.iterations):
-                if self._stop.is_set():
+                if run._stop.is_set():
                     run.status, run.message = "stopped", f"stopped at iteration {i}"
                     break
                 batch = rng.integers(0, len(x), s.batch_size)
                 grads = net.gradient(x[batch], t[batch])
                 loss = float(net.lastLayer.loss)
                 if self._diverged(run, loss, grads):
+                    run.diverged_at, run.diverged_loss = i, loss
                     run.status = "diverged"
-                    run.message = (f"diverged at iteration {i} (loss {loss:.4g}): lower the learning rate "
-                                   f"(now {s.lr:.3g})")
+                    run.message = f"diverged at iteration {i} (loss {loss:.4g}): {self._divergence_advice(s)}"
                     break
                 optimizer.update(net.params, grads)
                 run.losses.append(loss)

@@ -1,26 +1,46 @@
 """Widgets for the training lab (ipywidgets 8): sliders and menus for the
 settings, Train / Stop / Reset, a progress bar, live loss and accuracy curves
-of every run since Reset, and after a run its first-layer weights, confusion
-matrix and misclassified test images.
+of every run since Reset with a table of the runs' settings and outcomes, and
+after a run its first-layer weights, confusion matrix and misclassified test
+images.
 
 Figures are drawn with matplotlib's Agg canvas into PNG Image widgets, which
 the training thread may update while the kernel keeps serving the frontend.
+They are drawn at twice their display size (sharp on high-resolution screens)
+and shown at a fixed width, so 10 pt text is 10 pt on the screen.
 """
+import html
 import io
-import threading
 import time
 
 import ipywidgets as w
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from common.lab import ACTIVATIONS, OPTIMIZER_NAMES, WEIGHT_INITS, TrainingLab
 
-MIN_REDRAW_SECONDS = 0.2  # at most about 5 curve redraws a second while training
+MIN_REDRAW_SECONDS = 0.2  # at most about 5 curve redraws a second while training, and at
+DRAWING_SHARE = 0.4       # most this share of a run's time (drawing runs in the training thread)
+CSS_DPI = 96              # CSS pixels per inch: a figure of W inches is shown W * 96 px wide
+SCALE = 2                 # pixels drawn per CSS pixel (retina)
+FIGURE_WIDTH = 9.5        # inches: 912 CSS px, inside JupyterLab's notebook at 100 % on a laptop
+STYLE = {"font.size": 10, "axes.titlesize": 11, "axes.labelsize": 10, "xtick.labelsize": 10,
+         "ytick.labelsize": 10, "legend.fontsize": 10}
+
+
+def one_two_three_five(low_exponent, high_exponent):
+    """1, 2, 3, 5 times each power of ten from 10**low to 10**high, then 10**(high + 1)."""
+    return [float(f"{m}e{e}") for e in range(low_exponent, high_exponent + 1) for m in (1, 2, 3, 5)] + \
+        [float(f"1e{high_exponent + 1}")]
+
+
 # Sliders over exact values: a slider with a numeric step would snap a value set from
 # Python (0.5 -> 10**-0.3) and send the snapped value back, changing the lab's setting.
-LEARNING_RATES = [m * 10.0**e for e in range(-4, 1) for m in (1, 2, 5)] + [10.0]
+LEARNING_RATES = one_two_three_five(-4, 0)                          # 0.0001 ... 3, 5, 10
+HIDDEN_SIZES = [int(n) for n in one_two_three_five(0, 2)]           # 1, 2, 3, 5, 10, ... 500, 1000
 BATCH_SIZES = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000]
 EPOCHS = [0.1, 0.2, 0.5, 1.0, 2.0, 3.0, 5.0, 10.0, 20.0]
 SUBSETS = [100, 200, 500, 1000, 2000, 5000, 10000, 20000, 30000]
@@ -37,55 +57,154 @@ def png(fig):
     return buffer.getvalue()
 
 
+def figure(height):
+    """A figure FIGURE_WIDTH inches wide, drawn at SCALE times the display resolution."""
+    return Figure(figsize=(FIGURE_WIDTH, height), dpi=CSS_DPI * SCALE)
+
+
+def run_color(k):
+    return to_hex(f"C{k % 10}")
+
+
+LOSS_LIMITS = (1e-2, 1e2)  # log scale: a diverging loss (10 times the first) stays on the plot
+
+
 def draw_curves(runs):
-    """Loss per iteration and accuracy of every run, the newest in full colour."""
-    legend_height = 0.16 * ((len(runs) + 1) // 2)
-    fig = Figure(figsize=(10, 3.4 + legend_height), dpi=80)
-    ax_loss, ax_acc = fig.subplots(1, 2)
-    for k, run in enumerate(runs):
-        color, alpha = f"C{k % 10}", 1.0 if k == len(runs) - 1 else 0.45
-        label = f"{run.number}: {run.settings.label()}"
-        if run.losses:
-            ax_loss.plot(run.losses, color=color, alpha=alpha, lw=0.8, label=label)
-        if run.evals:
-            its, train, test = zip(*run.evals)
-            ax_acc.plot(its, test, "-", color=color, alpha=alpha, label=f"{run.number}: test")
-            ax_acc.plot(its, train, ":", color=color, alpha=alpha, label=f"{run.number}: train")
-    ax_loss.set(xlabel="iteration", ylabel="loss", ylim=(0, 2.5), title="loss")
-    ax_acc.set(xlabel="iteration", ylabel="accuracy", ylim=(0, 1), title="accuracy (test solid, train dotted)")
-    bottom = legend_height / (3.4 + legend_height)
-    if runs:  # one entry per run (its loss line), below both plots
-        fig.legend(*ax_loss.get_legend_handles_labels(), loc="lower center", ncol=2, fontsize=7, frameon=False)
-    fig.tight_layout(rect=(0, bottom, 1, 1))
-    return png(fig)
+    """Loss per iteration (log scale) and accuracy of every run, the newest in full colour and
+    labelled with its number. A diverged run ends in a red cross at the loss it diverged with
+    (a triangle at the top edge when that loss is beyond the axis). Fixed size: no legend, the
+    settings of each run are in the view's table."""
+    with matplotlib.rc_context(STYLE):
+        fig = figure(3.4)
+        ax_loss, ax_acc = fig.subplots(1, 2)
+        low = LOSS_LIMITS[0]
+        for run in runs:
+            positive = [x for x in run.losses if x > 0]
+            if positive:
+                low = min(low, max(1e-4, 10 ** np.floor(np.log10(min(positive)))))
+        diverged = 0
+        for k, run in enumerate(runs):
+            color, alpha = run_color(k), 1.0 if k == len(runs) - 1 else 0.45
+            its, losses = list(range(len(run.losses))), list(run.losses)
+            if run.diverged_at is not None:
+                shown = run.diverged_loss if np.isfinite(run.diverged_loss) else np.inf
+                its.append(run.diverged_at)
+                losses.append(min(shown, LOSS_LIMITS[1]))
+                clipped = shown > LOSS_LIMITS[1]
+                ax_loss.plot([run.diverged_at], [losses[-1]], "^" if clipped else "X", color="#c0392b",
+                             ms=11, mec="white", mew=0.8, zorder=5, clip_on=False)
+                ax_loss.annotate(f"{run.number}: diverged", (run.diverged_at, losses[-1]), color=color,
+                                 xytext=(10, -13 * diverged - (10 if clipped else 0)), textcoords="offset points",
+                                 fontsize=10, fontweight="bold", va="center")
+                diverged += 1
+            if losses:
+                ax_loss.plot(its, losses, color=color, alpha=alpha, lw=0.9)
+            if losses and run.diverged_at is None:
+                ax_loss.annotate(str(run.number), (its[-1], max(min(losses[-1], LOSS_LIMITS[1]), low)),
+                                 xytext=(3, 3), textcoords="offset points", color=color, fontsize=10,
+                                 fontweight="bold")
+            if len(run.evals) > 1:
+                its, train, test = zip(*run.evals)
+                ax_acc.plot(its, test, "-", color=color, alpha=alpha, lw=1.5)
+                ax_acc.plot(its, train, ":", color=color, alpha=alpha, lw=1.5)
+                ax_acc.annotate(str(run.number), (its[-1], test[-1]), xytext=(3, -3), textcoords="offset points",
+                                color=color, fontsize=10, fontweight="bold", va="top")
+        ax_loss.set(xlabel="iteration", ylabel="loss (log scale)", yscale="log", ylim=(low, LOSS_LIMITS[1]),
+                    title="loss per iteration")
+        ax_acc.set(xlabel="iteration", ylabel="accuracy", ylim=(0, 1), title="accuracy: test solid, train dotted")
+        for ax in (ax_loss, ax_acc):
+            ax.grid(alpha=0.3)
+            ax.set_xlim(left=0)
+        fig.subplots_adjust(left=0.075, right=0.975, bottom=0.15, top=0.9, wspace=0.25)  # fixed: fast, no jumps
+        return png(fig)
 
 
 def draw_results(run, x_test, t_test):
     """First-layer weights, the confusion matrix and misclassified test images of a finished run."""
-    fig = Figure(figsize=(12, 4.2), dpi=80)
-    grid = fig.add_gridspec(3, 16)
-    W1 = run.network.params["W1"]
-    for k in range(min(16, W1.shape[1])):
-        ax = fig.add_subplot(grid[0, k])
-        ax.imshow(W1[:, k].reshape(28, 28), cmap="coolwarm")
-        ax.axis("off")
-    confusion = np.zeros((10, 10), dtype=int)
-    np.add.at(confusion, (t_test, run.predictions), 1)
-    ax = fig.add_subplot(grid[1:, :5])
-    ax.imshow(np.log1p(confusion), cmap="Blues")
-    for (i, j), count in np.ndenumerate(confusion):
-        if count:
-            ax.text(j, i, str(count), ha="center", va="center", fontsize=6)
-    ax.set(xlabel="predicted", ylabel="true", xticks=range(10), yticks=range(10))
-    wrong = np.flatnonzero(run.predictions != t_test)[:20]
-    for k, index in enumerate(wrong):
-        ax = fig.add_subplot(grid[1 + k // 10, 6 + k % 10])
-        ax.imshow(x_test[index].reshape(28, 28), cmap="gray_r")
-        ax.set_title(f"{run.predictions[index]} ({t_test[index]})", fontsize=7)
-        ax.axis("off")
-    fig.suptitle(f"run {run.number}: first-layer weights (top), confusion matrix, "
-                 f"misclassified test images: predicted (true)", fontsize=9)
-    return png(fig)
+    with matplotlib.rc_context(STYLE):
+        fig = figure(7.6)
+        outer = fig.add_gridspec(2, 1, height_ratios=(1.9, 5.2), hspace=0.28)
+        W1 = run.network.params["W1"]
+        tiles = min(20, W1.shape[1])
+        weights = outer[0].subgridspec(2, 10, wspace=0.08, hspace=0.08)
+        limit = float(np.abs(W1[:, :tiles]).max()) or 1.0
+        for k in range(20):
+            ax = fig.add_subplot(weights[k // 10, k % 10])
+            ax.axis("off")
+            if k < tiles:
+                ax.imshow(W1[:, k].reshape(28, 28), cmap="coolwarm", vmin=-limit, vmax=limit, aspect="equal")
+        fig.text(0.5, 0.985, f"run {run.number}: weights into the first {tiles} hidden units "
+                 "(red positive, blue negative)", ha="center", va="top", fontsize=11)
+
+        lower = outer[1].subgridspec(1, 2, width_ratios=(1, 1.05), wspace=0.12)
+        confusion = np.zeros((10, 10), dtype=int)
+        np.add.at(confusion, (t_test, run.predictions), 1)
+        shade = np.log1p(confusion)
+        ax = fig.add_subplot(lower[0])
+        ax.imshow(shade, cmap="Blues", vmin=0, vmax=max(shade.max(), 1e-9), aspect="equal")
+        for (i, j), count in np.ndenumerate(confusion):
+            if count:  # light text on dark cells, dark text on light ones
+                dark = shade[i, j] > 0.55 * shade.max()
+                ax.text(j, i, str(count), ha="center", va="center", fontsize=9 if count < 1000 else 8,
+                        color="white" if dark else "#1a1a1a")
+        ax.set(xlabel="predicted", ylabel="true", xticks=range(10), yticks=range(10),
+               title=f"confusion matrix ({len(t_test):,} test images)")
+        ax.tick_params(length=0)
+
+        wrong = np.flatnonzero(run.predictions != t_test)[:15]
+        images = lower[1].subgridspec(3, 5, wspace=0.15, hspace=0.45)
+        for k in range(15):
+            ax = fig.add_subplot(images[k // 5, k % 5])
+            ax.axis("off")
+            if k < len(wrong):
+                index = wrong[k]
+                ax.imshow(x_test[index].reshape(28, 28), cmap="gray_r", aspect="equal")
+                ax.set_title(f"{run.predictions[index]} (true {t_test[index]})", fontsize=10, pad=3)
+        ax = fig.add_subplot(lower[1], frameon=False)
+        ax.set(xticks=[], yticks=[])
+        ax.set_title(f"misclassified: predicted (true), {int(np.sum(run.predictions != t_test)):,} in all",
+                     pad=22)
+        fig.subplots_adjust(left=0.06, right=0.99, top=0.95, bottom=0.07)
+        return png(fig)
+
+
+def runs_table(runs):
+    """The runs since Reset, newest first: colour, settings and outcome, as HTML."""
+    if not runs:
+        return ""
+    rows = []
+    for k in reversed(range(len(runs))):
+        run = runs[k]
+        if run.status == "running":
+            outcome = f"running: {len(run.losses)} of {run.settings.iterations} iterations"
+        elif run.status == "finished":
+            outcome = f"finished: test accuracy {run.test_accuracy:.3f}"
+        elif run.status == "diverged":
+            outcome = f"<span style='color:#c0392b'>diverged at iteration {run.diverged_at}</span>"
+        else:
+            outcome = html.escape(run.message)
+        rows.append(f"<tr><td style='color:{run_color(k)};font-weight:bold;padding-right:6px'>&#9632; {run.number}"
+                    f"</td><td style='padding-right:12px'>{html.escape(run.settings.label())}</td>"
+                    f"<td>{outcome}</td></tr>")
+    return ("<div style='max-height:7.5em;overflow-y:auto;font-size:13px;line-height:1.45'>"
+            "<table style='border-collapse:collapse'>" + "".join(rows) + "</table></div>")
+
+
+def ready(lab):
+    number = lab.runs[-1].number + 1 if lab.runs else 1
+    return (f"<b>Ready to train</b>: press Train for run {number} with "
+            f"{html.escape(lab.settings.label())}.")
+
+
+def outcome(run):
+    """The status line for a run that has ended."""
+    if run.status == "diverged":
+        return f"<b style='color:#c0392b'>Run {run.number} {html.escape(run.message)}.</b>"
+    if run.status == "finished":
+        return (f"<b>Run {run.number} finished</b> in {run.seconds:.1f} s: test accuracy "
+                f"{run.test_accuracy:.3f} on all {len(run.predictions):,} test images. "
+                "Change a setting and press Train to compare.")
+    return html.escape(run.summary())
 
 
 class LabView:
@@ -95,14 +214,17 @@ class LabView:
         self.lab = lab
         s, style = lab.settings, {"description_width": "110px"}
         slider = {"style": style, "layout": w.Layout(width="420px"), "continuous_update": False}
+
+        def choices(values):  # labelled exactly: 0.3, not 0.30000000000000004
+            return [(f"{v:g}", v) for v in values]
         self._syncing = False
+        subsets = [n for n in SUBSETS if n < len(lab.x_train)] + [len(lab.x_train)]
         self.controls = {
-            "lr": w.SelectionSlider(options=LEARNING_RATES, description="learning rate", **slider),
-            "hidden_size": w.IntSlider(value=s.hidden_size, min=1, max=1000, description="hidden size", **slider),
-            "batch_size": w.SelectionSlider(options=BATCH_SIZES, description="batch size", **slider),
-            "epochs": w.SelectionSlider(options=EPOCHS, description="epochs", **slider),
-            "subset": w.SelectionSlider(options=[n for n in SUBSETS if n < len(lab.x_train)] + [len(lab.x_train)],
-                                        description="training images", **slider),
+            "lr": w.SelectionSlider(options=choices(LEARNING_RATES), description="learning rate", **slider),
+            "hidden_size": w.SelectionSlider(options=choices(HIDDEN_SIZES), description="hidden size", **slider),
+            "batch_size": w.SelectionSlider(options=choices(BATCH_SIZES), description="batch size", **slider),
+            "epochs": w.SelectionSlider(options=choices(EPOCHS), description="epochs", **slider),
+            "subset": w.SelectionSlider(options=choices(subsets), description="training images", **slider),
             "optimizer": w.Dropdown(options=OPTIMIZER_NAMES, value=s.optimizer, description="optimizer",
                                     style=style),
             "activation": w.ToggleButtons(options=tuple(ACTIVATIONS), value=s.activation,
@@ -113,33 +235,43 @@ class LabView:
         self._sync_controls()
         self.buttons = {name: w.Button(description=name, button_style=bs)
                         for name, bs in (("Train", "success"), ("Stop", "danger"), ("Reset", ""))}
-        self.buttons["Train"].on_click(lambda _: lab.train())
-        self.buttons["Stop"].on_click(lambda _: threading.Thread(target=lab.stop, daemon=True).start())
-        self.buttons["Reset"].on_click(lambda _: threading.Thread(target=lab.reset, daemon=True).start())
+        # Handled in the kernel's own thread, in the order clicked: Stop only asks the run to
+        # end, Train waits the fraction of a second an ending run needs, Reset waits for it too.
+        self.buttons["Train"].on_click(lambda _: self._command(lab.train))
+        self.buttons["Stop"].on_click(lambda _: self._command(lambda: lab.stop(wait=False)))
+        self.buttons["Reset"].on_click(lambda _: self._command(lab.reset))
         self.progress = w.IntProgress(value=0, min=0, max=1, description="progress", style=style)
-        self.status = w.HTML(value="Press Train to start a run.")
-        self.curves = w.Image(value=draw_curves([]), format="png")
-        self.results = w.Image(format="png", layout=w.Layout(display="none"))
+        self.status = w.HTML(value=ready(lab), layout=w.Layout(min_height="2.6em"))
+        width = f"{FIGURE_WIDTH * CSS_DPI:.0f}px"
+        image = {"width": width, "max_width": "100%", "height": "auto"}
+        self.curves = w.Image(value=draw_curves(lab.runs), format="png", layout=w.Layout(**image))
+        self.table = w.HTML(value=runs_table(lab.runs))
+        self.results = w.Image(format="png", layout=w.Layout(display="none", **image))
+        self.results_run = None  # the run whose results are shown
         self.redraws = 0          # curve images drawn since the view was made
         self.redraw_times = []    # time.perf_counter() of each, for the benchmark
         self._last_redraw = 0.0
+        self._last_draw_seconds = 0.0
         for control in self.controls.values():
             control.observe(self._on_control, names="value")
         lab.listeners.append(self._on_lab)
         self.widget = w.VBox([
             w.HBox([w.VBox(list(self.controls.values())[:5]), w.VBox(list(self.controls.values())[5:])]),
             w.HBox(list(self.buttons.values()) + [self.progress]),
-            self.status, self.curves, self.results,
+            self.status, self.curves, self.table, self.results,
         ])
+
+    def _command(self, action):
+        try:
+            action()
+        except (TypeError, ValueError) as error:
+            self.status.value = f"<b>{html.escape(str(error))}</b>"
 
     def _on_control(self, change):
         if self._syncing:
             return
         name = next(n for n, c in self.controls.items() if c is change["owner"])
-        try:
-            self.lab.set(**{name: change["new"]})
-        except ValueError as error:
-            self.status.value = f"<b>{error}</b>"
+        self._command(lambda: self.lab.set(**{name: change["new"]}))
 
     def _sync_controls(self):
         """Show lab.settings on the controls (the nearest option where a value is off the grid)."""
@@ -148,34 +280,52 @@ class LabView:
             for name, control in self.controls.items():
                 value = getattr(self.lab.settings, name)
                 if isinstance(control, w.SelectionSlider):
-                    value = nearest(control.options, value)
+                    value = nearest([v for _, v in control.options], value)
                 if control.value != value:
                     control.value = value
         finally:
             self._syncing = False
+
+    def _hide_results(self):
+        self.results.layout.display = "none"
+        self.results.value = b""  # nothing stale kept (or stored in the notebook)
+        self.results_run = None
 
     def _on_lab(self, lab, run):
         if run is None:  # settings changed, a notice, or a reset
             self._sync_controls()
             if not lab.runs:
                 self.curves.value = draw_curves([])
-                self.results.layout.display = "none"
+                self.table.value = ""
+                self._hide_results()
                 self.progress.value = 0
-            self.status.value = lab.notice or (lab.runs[-1].summary() if lab.runs else
-                                               "Press Train to start a run.")
+            going = [r for r in lab.runs if r.status == "running"]
+            if lab.notice:
+                self.status.value = (going[-1].summary() + "<br>" if going else "") + html.escape(lab.notice)
+            elif not going:
+                self.status.value = ready(lab)
             return
         ended = run.status != "running"
+        if not run.losses and not ended:  # a run has started
+            if self.results_run is not None:
+                self._hide_results()  # the older run's results would mislead
+            self.progress.max, self.progress.value = run.settings.iterations, 0
+            self.table.value = runs_table(lab.runs)
+            self.status.value = f"Run {run.number} started: {html.escape(run.settings.label())}"
+            return
         now = time.perf_counter()
-        if ended or len(run.losses) == 1 or now - self._last_redraw >= MIN_REDRAW_SECONDS:
+        pause = max(MIN_REDRAW_SECONDS, self._last_draw_seconds * (1 - DRAWING_SHARE) / DRAWING_SHARE)
+        if ended or len(run.losses) == 1 or now - self._last_redraw >= pause:
             self.progress.max, self.progress.value = run.settings.iterations, len(run.losses)
             self.curves.value = draw_curves(lab.runs)
+            self.table.value = runs_table(lab.runs)
             self._last_redraw = time.perf_counter()
+            self._last_draw_seconds = self._last_redraw - now
             self.redraws += 1
             self.redraw_times.append(self._last_redraw)
-            note = f"<br>{lab.notice}" if lab.notice else ""
-            self.status.value = run.summary() + note
+            note = f"<br>{html.escape(lab.notice)}" if lab.notice else ""
+            self.status.value = (outcome(run) if ended else html.escape(run.summary())) + note
         if ended and run.status == "finished":
             self.results.value = draw_results(run, lab.x_test, lab.t_test)
             self.results.layout.display = ""
-        elif ended and run.status == "diverged":
-            self.status.value = f"<b style='color:#c0392b'>Run {run.number} {run.message}.</b>"
+            self.results_run = run

@@ -1,4 +1,6 @@
 """The training lab, driven through its Python API on a small synthetic problem."""
+import struct
+import threading
 import time
 import warnings
 
@@ -132,23 +134,24 @@ def test_view_and_settings_stay_in_step(lab):
     view = lab.view()
     lab.set(lr=0.5, optimizer="Adam")
     assert view.controls["lr"].value == 0.5 and view.controls["optimizer"].value == "Adam"
-    view.controls["hidden_size"].value = 33
-    assert lab.settings.hidden_size == 33
+    view.controls["hidden_size"].value = 30
+    assert lab.settings.hidden_size == 30 and type(lab.settings.hidden_size) is int
     view.controls["batch_size"].value = 200
     assert lab.settings.batch_size == 200
 
 
 def test_an_off_grid_value_shows_as_the_nearest_option_and_stays_exact(lab):
     view = lab.view()
-    lab.set(lr=0.3, epochs=1.2)
-    assert view.controls["lr"].value == 0.2 and view.controls["epochs"].value == 1.0
-    assert lab.settings.lr == 0.3 and lab.settings.epochs == 1.2  # the slider did not write back
-
+    lab.set(lr=0.7, epochs=1.2, hidden_size=40)
+    assert view.controls["lr"].value == 0.5 and view.controls["epochs"].value == 1.0
+    assert view.controls["hidden_size"].value == 50
+    assert lab.settings.lr == 0.7 and lab.settings.epochs == 1.2  # the slider did not write back
+    assert lab.settings.hidden_size == 40
 
 
 def test_sliders_offer_only_valid_values(lab):
     view = lab.view()
-    assert view.controls["subset"].options == (100, 200, 500)  # capped at the 500 training images
+    assert [v for _, v in view.controls["subset"].options] == [100, 200, 500]  # capped at the 500 images
     for name, value in (("lr", 10.0), ("batch_size", 1000), ("epochs", 20.0), ("subset", 500)):
         view.controls[name].value = value
         assert getattr(lab.settings, name) == value
@@ -192,3 +195,226 @@ def test_nan_and_inf_count_as_divergence():
     assert TrainingLab._diverged(run, float("nan"), finite)
     assert TrainingLab._diverged(run, 1.0, {"W1": np.array([1.0, np.inf])})
     assert TrainingLab._diverged(run, 24.0, finite) and not TrainingLab._diverged(run, 22.0, finite)
+
+
+def test_slider_options_are_labelled_exactly_and_include_the_suggested_values(lab):
+    view = lab.view()
+    lrs = dict(view.controls["lr"].options)
+    assert lrs["3"] == 3.0 and lrs["0.3"] == 0.3 and lrs["0.001"] == 0.001 and lrs["10"] == 10.0
+    assert [v for _, v in view.controls["hidden_size"].options] == [1, 2, 3, 5, 10, 20, 30, 50, 100, 200, 300,
+                                                                    500, 1000]
+    view.controls["lr"].value = 3.0
+    assert lab.settings.lr == 3.0
+
+
+# --- one run at a time, from any thread ---------------------------------------------------
+
+def lab_threads():
+    return [t for t in threading.enumerate() if t.name.startswith("lab-run-")]
+
+
+def test_trains_at_once_start_one_run_and_stop_waits_for_it(lab):
+    """Before the lock, two threads behind a barrier both started a run in 6 of 20 trials."""
+    lab.set(epochs=100)
+    for trial in range(40):
+        barrier = threading.Barrier(3)
+        started = []
+
+        def press(barrier=barrier, started=started):
+            barrier.wait(timeout=5)
+            started.append(lab.train())
+        threads = [threading.Thread(target=press) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=10)
+        assert len(started) == 3 and sum(run is not None for run in started) == 1, f"trial {trial}"
+        lab.stop()
+        assert not lab.running and lab_threads() == [], f"trial {trial}"
+        assert lab.runs[-1].status == "stopped"
+    assert [r.number for r in lab.runs] == list(range(1, 41))
+
+
+def test_stop_and_train_at_once_leave_no_run_behind(lab):
+    lab.set(epochs=100)
+    for trial in range(20):
+        lab.train()
+        barrier = threading.Barrier(2)
+        threads = [threading.Thread(target=lambda f=f, b=barrier: (b.wait(timeout=5), f()))
+                   for f in (lab.stop, lab.train)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=10)
+        lab.stop()
+        assert not lab.running and lab_threads() == [], f"trial {trial}"
+        assert all(r.status != "running" for r in lab.runs)
+
+
+def test_a_listener_can_stop_the_run_and_start_the_next(lab):
+    lab.set(epochs=100)
+    seen = []
+
+    def listener(lab, run):
+        if run is not None and len(run.losses) == 3 and run.number == 1 and not seen:
+            seen.append(run.number)
+            lab.stop()    # from the training thread: must not try to join itself
+            lab.wait()    # nor here
+            lab.set(epochs=1)
+            seen.append(lab.train())  # starts while run 1 is ending
+    lab.listeners.append(listener)
+    first = lab.train()
+    deadline = time.monotonic() + 30
+    while len(seen) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    lab.wait(timeout=30)
+    assert first.status == "stopped" and first.message == "stopped at iteration 3", first.summary()
+    second = seen[1]
+    assert second is not None and second.number == 2 and second.status == "finished"
+    assert not lab.running
+
+
+# --- settings of the wrong type -----------------------------------------------------------
+
+@pytest.mark.parametrize("name, value", [
+    ("hidden_size", 2.5), ("batch_size", 50.5), ("subset", 100.5), ("hidden_size", True), ("hidden_size", 50.0),
+    ("hidden_size", "50"), ("lr", "0.1"), ("lr", None), ("lr", True), ("epochs", "2"), ("epochs", None),
+    ("subset", np.bool_(True)),
+])
+def test_a_setting_of_the_wrong_type_is_refused_naming_it(lab, name, value):
+    before = lab.settings
+    with pytest.raises(TypeError, match=rf"bad lab setting: {name}="):
+        lab.set(**{name: value})
+    assert lab.settings is before
+
+
+def test_numpy_numbers_are_accepted_as_plain_numbers(lab):
+    lab.set(hidden_size=np.int64(30), lr=np.float32(0.5), epochs=1)
+    assert type(lab.settings.hidden_size) is int and type(lab.settings.lr) is float
+    assert lab.settings.lr == 0.5
+    with pytest.raises(TypeError, match="hidden_size"):
+        Settings(hidden_size=2.5).check(60000)
+
+
+def test_the_view_shows_a_wrong_type_instead_of_raising(lab):
+    view = lab.view()
+    view._on_control({"owner": view.controls["lr"], "new": "fast"})
+    assert "lr=&#x27;fast&#x27;" in view.status.value and lab.settings.lr == 0.1
+
+
+# --- images the lab cannot use ------------------------------------------------------------
+
+def test_no_images_are_refused_naming_the_set():
+    with pytest.raises(ValueError, match="x_test holds no images"):
+        TrainingLab(np.zeros((5, 784)), np.zeros(5, int), np.zeros((0, 784)), np.zeros(0, int))
+    with pytest.raises(ValueError, match="x_train holds no images"):
+        TrainingLab(np.zeros((0, 784)), np.zeros(0, int), np.zeros((2, 784)), np.zeros(2, int))
+
+
+def test_unscaled_uint8_images_are_refused_with_the_cause():
+    x = np.full((5, 784), 255, dtype=np.uint8)
+    with pytest.raises(ValueError, match=r"x_train holds uint8 pixels 255..255: the lab expects them scaled to "
+                                         r"0..1, as load_mnist\(normalize=True\) gives \(or x / 255\)"):
+        TrainingLab(x, np.zeros(5, int), np.zeros((2, 784)), np.zeros(2, int))
+    TrainingLab((x > 0).astype(np.uint8), np.zeros(5, int), np.zeros((2, 784)), np.zeros(2, int))  # 0/1 is fine
+
+
+def test_a_run_on_unscaled_float_images_names_the_cause(lab):
+    unscaled = TrainingLab(lab.x_train * 255, lab.t_train, lab.x_test * 255, lab.t_test, eval_size=100)
+    unscaled.set(subset=500, epochs=2, batch_size=50, hidden_size=20)
+    run = unscaled.train()
+    unscaled.wait(timeout=30)
+    assert run.status == "diverged", run.summary()
+    assert "the training images range 0..255, not 0..1: scale them" in run.message
+    assert "lower the learning rate (now" not in run.message
+
+
+# --- the buttons --------------------------------------------------------------------------
+
+@pytest.fixture
+def quick_drawing(monkeypatch):
+    """The button tests are about order, not pictures: a curve image that takes no time."""
+    import common.lab_view
+    monkeypatch.setattr(common.lab_view, "draw_curves", lambda runs: b"\x89PNG")
+
+
+def test_train_right_after_stop_starts_a_run(lab, quick_drawing):
+    view = lab.view()
+    lab.set(epochs=100)
+    for trial in range(10):
+        view.buttons["Train"].click()
+        running = lab.runs[-1]
+        while not running.losses:
+            time.sleep(0.001)
+        view.buttons["Stop"].click()
+        view.buttons["Train"].click()
+        assert lab.runs[-1] is not running and lab.runs[-1].status == "running", f"trial {trial}: {lab.notice}"
+        assert running.status == "stopped" and "already in progress" not in view.status.value
+        lab.stop()
+    assert len(lab.runs) == 20
+
+
+def test_train_right_after_reset_starts_a_run_that_stays(lab, quick_drawing):
+    view = lab.view()
+    lab.set(epochs=100)
+    for trial in range(10):
+        view.buttons["Train"].click()
+        while not lab.runs[-1].losses:
+            time.sleep(0.001)
+        view.buttons["Reset"].click()
+        view.buttons["Train"].click()
+        assert [r.number for r in lab.runs] == [1] and lab.runs[0].status == "running", f"trial {trial}"
+        lab.stop()
+        assert [r.number for r in lab.runs] == [1] and "&#9632; 1" in view.table.value
+
+
+# --- what the view shows ------------------------------------------------------------------
+
+def test_after_a_diverged_run_a_settings_change_reads_ready_to_train(lab):
+    view = lab.view()
+    lab.set(lr=10, optimizer="Adam")
+    lab.train()
+    lab.wait()
+    assert "diverged at iteration" in view.status.value
+    lab.set(lr=0.1, optimizer="SGD")
+    assert view.status.value.startswith("<b>Ready to train</b>: press Train for run 2 with SGD lr=0.1")
+    assert "diverged at iteration" in view.table.value  # the run's outcome stays, beside its settings
+
+
+def test_a_new_run_clears_the_older_runs_results(lab):
+    view = lab.view()
+    lab.train()
+    lab.wait()
+    assert view.results.layout.display == "" and view.results_run is lab.runs[0]
+    lab.set(epochs=100)
+    run = lab.train()
+    while not run.losses:
+        time.sleep(0.001)
+    assert view.results.layout.display == "none" and view.results.value == b""
+    lab.stop()
+
+
+def png_size(data):
+    return struct.unpack(">II", data[16:24])
+
+
+def test_the_curves_keep_their_size_and_show_divergence(lab):
+    from common.lab import Run
+    from common.lab_view import draw_curves
+    runs = []
+    for k in range(12):
+        run = Run(k + 1, lab.settings)
+        run.losses = [2.3, 2.0, 1.5, 3e-5]
+        run.evals = [(0, 0.1, 0.1), (3, 0.9, 0.8)]
+        if k % 3 == 1:
+            run.status, run.diverged_at, run.diverged_loss = "diverged", 4, [40.0, 1e6, float("inf")][k % 4 % 3]
+        runs.append(run)
+    sizes = {png_size(draw_curves(runs[:n])) for n in (0, 1, 2, 12)}
+    assert len(sizes) == 1, sizes
+
+
+def test_a_diverged_run_keeps_where_it_diverged(lab):
+    lab.set(lr=10, optimizer="Adam")
+    run = lab.train()
+    lab.wait()
+    assert run.diverged_at == len(run.losses) and run.diverged_loss > 10 * run.losses[0]
