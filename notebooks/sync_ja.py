@@ -42,6 +42,14 @@ def dump(nb):
     return json.dumps(nb, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
+def placeholder(cell):
+    """The English cell, its links to ../figures made to work one folder deeper (notebooks/ja/)."""
+    new = copy.deepcopy(cell)
+    new["source"] = text(cell).replace("](../figures/", "](../../figures/").replace('src="../figures/',
+                                                                                  'src="../../figures/')
+    return new
+
+
 def synced(en, ja):
     """The ja notebook rebuilt from en (code) and ja (Markdown). Returns (notebook, missing ids, outdated ids)."""
     ja_cells = {c.get("id"): c for c in (ja or {}).get("cells", []) if c["cell_type"] == "markdown"}
@@ -53,7 +61,7 @@ def synced(en, ja):
         old = ja_cells.get(cell.get("id"))
         if old is None or "translated_from" not in old.get("metadata", {}):
             missing.append(cell.get("id"))
-            new = copy.deepcopy(old if old is not None else cell)
+            new = copy.deepcopy(old if old is not None else placeholder(cell))
         else:
             new = copy.deepcopy(old)
             if new["metadata"]["translated_from"] != digest(cell):
