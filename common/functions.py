@@ -67,22 +67,40 @@ def sum_squared_error(y, t):
 def batched_targets(y, t, who="targets"):
     """y as (N, C) and t as labels (N,) or one-hot (N, C); a 1-D y is one sample.
 
-    Raises ValueError, naming `who` and both shapes, for targets that do not fit y,
-    labels that are not integers, or labels outside 0..C-1.
+    Labels of shape (N, 1) are taken as (N,), as the book's functions take them.
+    Raises ValueError, naming `who` and both shapes, for an empty batch, targets
+    that do not fit y, labels that are not integers, or labels outside 0..C-1.
     """
     y, t = as_float_array(y), np.asarray(t)
     if y.ndim == 1:
         y, t = y.reshape(1, -1), t.reshape(1, -1) if t.size == y.size else t.reshape(-1)
-    if y.ndim != 2 or t.shape not in (y.shape, y.shape[:1]):
-        raise ValueError(f"{who} expected targets of shape {y.shape[:1]} (labels) or {y.shape} (one-hot) "
-                         f"for scores of shape {y.shape}, got shape {t.shape}")
+    if y.ndim != 2:
+        raise ValueError(f"{who} expected scores of shape (N, C) or (C,), got shape {y.shape}")
+    return y, check_targets(t, y.shape, who)
+
+
+def check_targets(t, shape, who="targets"):
+    """t as labels (N,) or one-hot (N, C) for scores of shape (N, C); (N, 1) labels become (N,).
+
+    Raises ValueError naming `who` and both shapes when t does not fit (see batched_targets).
+    """
+    t = np.asarray(t)
+    n, classes = shape
+    if n == 0:
+        raise ValueError(f"{who} needs at least one sample, got scores of shape {shape}: "
+                         "pass a batch of one or more rows")
+    if t.shape == (n, 1) and classes != 1:
+        t = t.reshape(n)
+    if t.shape not in (shape, shape[:1]):
+        raise ValueError(f"{who} expected targets of shape {shape[:1]} (labels) or {shape} (one-hot) "
+                         f"for scores of shape {shape}, got shape {t.shape}")
     if t.ndim == 1:
         if not np.issubdtype(t.dtype, np.integer):
             raise ValueError(f"{who} expected integer labels, got dtype {t.dtype}")
-        if t.size and (t.min() < 0 or t.max() >= y.shape[1]):
-            raise ValueError(f"{who} expected labels in 0..{y.shape[1] - 1} for {y.shape[1]} classes, "
+        if t.min() < 0 or t.max() >= classes:
+            raise ValueError(f"{who} expected labels in 0..{classes - 1} for {classes} classes, "
                              f"got values from {t.min()} to {t.max()}")
-    return y, t
+    return t
 
 
 def _nll(log_y, t):

@@ -1,6 +1,9 @@
 """Numerical gradients and the gradient check that every layer is held to."""
 import numpy as np
 
+GRADIENT_CHECK_TOLERANCE = 1e-7
+"""The largest relative_error a float64 layer or network may show against numerical_gradient."""
+
 
 def numerical_gradient(f, x, h=1e-4):
     """Central-difference gradient of the scalar f(x) with respect to x, any shape.
@@ -18,6 +21,22 @@ def numerical_gradient(f, x, h=1e-4):
         f_minus = f(x)
         x[idx] = saved
         grad[idx] = (f_plus - f_minus) / (2 * h)
+    return grad
+
+
+def _numerical_gradient_1d(f, x):
+    """The book's helper: numerical_gradient for a 1-D x."""
+    return numerical_gradient(f, x)
+
+
+def numerical_gradient_2d(f, X):
+    """The book's: for 1-D X, numerical_gradient(f, X); for 2-D X, the gradient at each
+    row on its own, f receiving that row (D,). Returns an array of X's shape."""
+    if X.ndim == 1:
+        return _numerical_gradient_1d(f, X)
+    grad = np.zeros_like(X)
+    for idx, x in enumerate(X):
+        grad[idx] = _numerical_gradient_1d(f, x)
     return grad
 
 

@@ -1,25 +1,89 @@
 """Layers with forward and backward passes, with the book's names and calls.
 
-Every layer keeps what its backward pass needs on `self`, keeps the input's
-floating dtype, never modifies an array it was given, and raises ValueError
-naming the expected and the actual shape when an input does not fit.
+Every layer keeps what its backward pass needs on `self` (declared in __init__),
+never modifies an array it was given, and raises ValueError naming the expected
+and the actual shape when an input does not fit. Layers with parameters (Affine,
+Convolution, BatchNormalization) compute in NumPy's promoted type of input and
+parameters, as the book's do: float32 data with float32 weights stays float32,
+float32 data with float64 weights gives float64. The other layers keep the
+input's floating dtype.
+
+`from common.layers import *` brings what the book's brings: the layers, the
+functions of common.functions, im2col, col2im and np.
 """
 import math
 
 import numpy as np
 
-from common.functions import as_float_array, batched_targets, log_softmax, sigmoid
-from common.util import col2im, conv_output_size, im2col
+from common.functions import (
+    as_float_array,
+    batched_targets,
+    cross_entropy_error,
+    identity_function,
+    log_softmax,
+    relu,
+    relu_grad,
+    sigmoid,
+    sigmoid_grad,
+    softmax,
+    softmax_loss,
+    step_function,
+    sum_squared_error,
+)
+from common.util import col2im, im2col, output_length
+
+__all__ = [
+    "MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "Dropout",
+    "BatchNormalization", "Convolution", "Pooling",
+    # what the book's `from common.layers import *` brings besides its layers
+    "identity_function", "step_function", "sigmoid", "sigmoid_grad", "relu", "relu_grad",
+    "softmax", "sum_squared_error", "cross_entropy_error", "softmax_loss", "im2col", "col2im", "np",
+]
+
+
+def forward_first(layer, how="forward"):
+    """The error for a backward pass that has no forward pass to go back through."""
+    return RuntimeError(f"{type(layer).__name__}.backward needs what forward keeps: call {how} first")
+
+
+def check_dout(layer, dout, shape, how="forward"):
+    """Raise unless dout has `shape`, the shape of the forward output (None: no forward yet)."""
+    if shape is None:
+        raise forward_first(layer, how)
+    if np.shape(dout) != shape:
+        raise ValueError(f"{type(layer).__name__}.backward expected dout of shape {shape}, the shape "
+                         f"of forward's output, got shape {np.shape(dout)}: pass the gradient of that output")
+
+
+def check_batch(layer, x):
+    """Raise for an empty batch: there is no sample to compute on."""
+    if x.ndim and x.shape[0] == 0:
+        raise ValueError(f"{type(layer).__name__} needs at least one sample, got input of shape "
+                         f"{x.shape}: pass a batch of one or more")
+
+
+def check_int(layer, name, value, minimum):
+    """Raise unless value is an int >= minimum (a stride, a padding, a window size)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{type(layer).__name__} expected {name} to be an integer >= {minimum}, "
+                         f"got {value!r}")
 
 
 class MulLayer:
     """out = x * y; the backward pass swaps the inputs: (dout * y, dout * x)."""
 
+    def __init__(self):
+        self.x = None
+        self.y = None
+
     def forward(self, x, y):
-        self.x, self.y = x, y
+        self.x = x
+        self.y = y
         return x * y
 
     def backward(self, dout):
+        if self.x is None:
+            raise forward_first(self)
         return dout * self.y, dout * self.x
 
 
@@ -36,23 +100,31 @@ class AddLayer:
 class Relu:
     """out = max(x, 0), any shape. The gradient at x == 0 is taken as 0."""
 
+    def __init__(self):
+        self.mask = None  # x's shape: True where x <= 0
+
     def forward(self, x):
         x = as_float_array(x)
         self.mask = x <= 0
         return np.maximum(x, 0)
 
     def backward(self, dout):
+        check_dout(self, dout, getattr(self.mask, "shape", None))
         return np.where(self.mask, 0, dout)  # a new array: dout is left as it was
 
 
 class Sigmoid:
     """out = 1 / (1 + exp(-x)), any shape; dx = dout * out * (1 - out)."""
 
+    def __init__(self):
+        self.out = None  # x's shape
+
     def forward(self, x):
         self.out = sigmoid(x)
         return self.out
 
     def backward(self, dout):
+        check_dout(self, dout, getattr(self.out, "shape", None))
         return dout * (1.0 - self.out) * self.out
 
 
@@ -65,8 +137,15 @@ class Affine:
     """
 
     def __init__(self, W, b):
-        self.W, self.b = W, b
-        self.x = self.original_x_shape = self.dW = self.db = None
+        if np.ndim(W) != 2 or np.shape(b) != np.shape(W)[1:]:
+            raise ValueError(f"Affine expected W of shape (D, M) and b of shape (M,), got W of shape "
+                             f"{np.shape(W)} and b of shape {np.shape(b)}: give one bias per column of W")
+        self.W = W
+        self.b = b
+        self.x = None                 # (N, D): the input, flattened
+        self.original_x_shape = None  # restored in dx
+        self.dW = None
+        self.db = None
 
     def forward(self, x):
         x = as_float_array(x)
@@ -75,41 +154,46 @@ class Affine:
             raise ValueError(
                 f"Affine expected input of shape (N, {self.W.shape[0]}) for W of shape "
                 f"{self.W.shape}, got shape {x.shape}")
+        check_batch(self, x)
         self.original_x_shape = x.shape
         self.x = x.reshape(x.shape[0], -1)
-        out = self.x @ self.W
-        out += self.b
-        return out.astype(x.dtype, copy=False)
+        return self.x @ self.W + self.b
 
     def backward(self, dout, need_dx=True):
+        check_dout(self, dout, None if self.x is None else (self.x.shape[0], self.W.shape[1]))
         self.dW = (self.x.T @ dout).astype(self.W.dtype, copy=False)
         self.db = dout.sum(axis=0).astype(self.b.dtype, copy=False)
         if not need_dx:
             return None
-        dx = (dout @ self.W.T).astype(self.x.dtype, copy=False)
-        return dx.reshape(self.original_x_shape)
+        return (dout @ self.W.T).reshape(self.original_x_shape)
 
 
 class SoftmaxWithLoss:
     """Softmax followed by the mean cross-entropy loss.
 
-    forward(x (N, C), t labels (N,) or one-hot (N, C)) returns the scalar loss,
-    computed through log-sum-exp; backward(dout=1) returns dout * (y - t) / N.
+    forward(x (N, C), t labels (N,) or (N, 1), or one-hot (N, C)) returns the
+    scalar loss, computed through log-sum-exp, in x's dtype; backward(dout=1)
+    returns dout * (y - t) / N.
     """
 
     def __init__(self):
-        self.loss = self.y = self.t = None
+        self.loss = None
+        self.y = None  # (N, C): softmax(x)
+        self.t = None  # (N,) labels or (N, C) one-hot
 
     def forward(self, x, t):
         x, t = batched_targets(x, t, "SoftmaxWithLoss")
         log_y = log_softmax(x)
-        self.y, self.t = np.exp(log_y), t
+        self.y = np.exp(log_y)
+        self.t = t.astype(x.dtype, copy=False) if t.ndim == 2 else t
         n = x.shape[0]
-        picked = log_y[np.arange(n), t] if t.ndim == 1 else (t * log_y).sum(axis=1)
+        picked = log_y[np.arange(n), t] if t.ndim == 1 else (self.t * log_y).sum(axis=1)
         self.loss = -picked.sum() / n
         return self.loss
 
     def backward(self, dout=1):
+        if self.y is None:
+            raise forward_first(self)
         n = self.y.shape[0]
         if self.t.ndim == 2:
             dx = self.y - self.t
@@ -127,17 +211,24 @@ class Dropout:
     """
 
     def __init__(self, dropout_ratio=0.5, rng=None):
-        self.dropout_ratio, self.rng, self.mask = dropout_ratio, rng, None
+        if not isinstance(dropout_ratio, (int, float, np.number)) or not 0 <= dropout_ratio < 1:
+            raise ValueError(f"Dropout expected dropout_ratio in [0, 1), the fraction of units "
+                             f"dropped in training, got {dropout_ratio!r}")
+        self.dropout_ratio = dropout_ratio
+        self.rng = rng
+        self.mask = None  # x's shape: True for the units kept by the last training forward
 
     def forward(self, x, train_flg=True):
         x = as_float_array(x)
         if not train_flg:
+            self.mask = None  # an inference pass has nothing to go back through
             return x * (1.0 - self.dropout_ratio)
         uniform = self.rng.random(x.shape) if self.rng is not None else np.random.rand(*x.shape)
         self.mask = uniform > self.dropout_ratio
         return x * self.mask
 
     def backward(self, dout):
+        check_dout(self, dout, getattr(self.mask, "shape", None), how="forward(x, train_flg=True)")
         return dout * self.mask
 
 
@@ -150,22 +241,37 @@ class BatchNormalization:
     """
 
     def __init__(self, gamma, beta, momentum=0.9, running_mean=None, running_var=None, eps=1e-6):
-        self.gamma, self.beta, self.momentum, self.eps = gamma, beta, momentum, eps
-        self.running_mean, self.running_var = running_mean, running_var
-        self.input_shape = self.xc = self.std = self.dgamma = self.dbeta = None
+        if np.shape(beta) != np.shape(gamma):
+            raise ValueError(f"BatchNormalization expected gamma and beta of one shape, got gamma of "
+                             f"shape {np.shape(gamma)} and beta of shape {np.shape(beta)}")
+        self.gamma = gamma
+        self.beta = beta
+        self.momentum = momentum
+        self.eps = eps
+        self.running_mean = running_mean  # (D,): used in inference
+        self.running_var = running_var    # (D,)
+        self.input_shape = None           # restored in the output and in dx
+        self.batch_size = None            # N of the last training forward
+        self.xc = None                    # (N, D): x minus the batch mean
+        self.xn = None                    # (N, D): xc / std
+        self.std = None                   # (D,): sqrt(batch variance + eps)
+        self.dgamma = None
+        self.dbeta = None
 
     def forward(self, x, train_flg=True):
         x = as_float_array(x)
+        check_batch(self, x)
         self.input_shape = x.shape
         x = x.reshape(x.shape[0], -1)
         if x.shape[1] != self.gamma.size:
             raise ValueError(f"BatchNormalization expected input of shape (N, {self.gamma.size}) "
                              f"for gamma of shape {self.gamma.shape}, got shape {self.input_shape}")
         if self.running_mean is None:
-            self.running_mean = np.zeros(x.shape[1], dtype=x.dtype)
-            self.running_var = np.zeros(x.shape[1], dtype=x.dtype)
+            self.running_mean = np.zeros(x.shape[1], dtype=np.result_type(x, self.gamma))
+            self.running_var = np.zeros(x.shape[1], dtype=np.result_type(x, self.gamma))
         if train_flg:
             mu = x.mean(axis=0)
+            self.batch_size = x.shape[0]
             self.xc = x - mu
             var = np.mean(self.xc**2, axis=0)
             self.std = np.sqrt(var + self.eps)
@@ -176,12 +282,13 @@ class BatchNormalization:
             xn = self.xn
         else:
             xn = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
-        out = (self.gamma * xn + self.beta).astype(x.dtype, copy=False)
-        return out.reshape(self.input_shape)
+        return (self.gamma * xn + self.beta).reshape(self.input_shape)
 
     def backward(self, dout):
-        dout = dout.reshape(dout.shape[0], -1)
-        n = dout.shape[0]
+        shape = None if self.xc is None else self.input_shape
+        check_dout(self, dout, shape, how="forward(x, train_flg=True)")
+        dout = dout.reshape(self.batch_size, -1)
+        n = self.batch_size
         self.dbeta = dout.sum(axis=0)
         self.dgamma = np.sum(self.xn * dout, axis=0)
         dxn = self.gamma * dout
@@ -190,7 +297,7 @@ class BatchNormalization:
         dvar = 0.5 * dstd / self.std
         dxc = dxc + (2.0 / n) * self.xc * dvar
         dx = dxc - dxc.mean(axis=0)
-        return dx.astype(self.xc.dtype, copy=False).reshape(self.input_shape)
+        return dx.reshape(self.input_shape)
 
 
 class Convolution:
@@ -202,8 +309,26 @@ class Convolution:
     """
 
     def __init__(self, W, b, stride=1, pad=0):
-        self.W, self.b, self.stride, self.pad = W, b, stride, pad
-        self.x = self.col = self.col_W = self.dW = self.db = None
+        if np.ndim(W) != 4 or np.shape(b) != np.shape(W)[:1]:
+            raise ValueError(f"Convolution expected W of shape (FN, C, FH, FW) and b of shape (FN,), got W "
+                             f"of shape {np.shape(W)} and b of shape {np.shape(b)}: give one bias per filter")
+        check_int(self, "stride", stride, 1)
+        check_int(self, "pad", pad, 0)
+        self.W = W
+        self.b = b
+        self.stride = stride
+        self.pad = pad
+        self.x = None      # (N, C, H, W): the input
+        self.col = None    # (N*OH*OW, C*FH*FW): its windows, one per row
+        self.col_W = None  # (C*FH*FW, FN): the filters, one per column
+        self.dW = None
+        self.db = None
+
+    def output_shape(self, x_shape):
+        """(N, FN, OH, OW) for an input of shape (N, C, H, W)."""
+        N, _, H, W = x_shape
+        FN, _, FH, FW = self.W.shape
+        return N, FN, output_length(H, FH, self.stride, self.pad), output_length(W, FW, self.stride, self.pad)
 
     def forward(self, x):
         x = as_float_array(x)
@@ -211,26 +336,27 @@ class Convolution:
         if x.ndim != 4 or x.shape[1] != C:
             raise ValueError(f"Convolution expected input of shape (N, {C}, H, W) for W of "
                              f"shape {self.W.shape}, got shape {x.shape}")
+        check_batch(self, x)
         N, _, H, W = x.shape
         if H + 2 * self.pad < FH or W + 2 * self.pad < FW:
             raise ValueError(f"Convolution filter {FH}x{FW} does not fit input of shape "
                              f"{x.shape} with pad {self.pad}")
-        out_h = conv_output_size(H, FH, self.stride, self.pad)
-        out_w = conv_output_size(W, FW, self.stride, self.pad)
+        _, _, out_h, out_w = self.output_shape(x.shape)
         self.x = x
         self.col = im2col(x, FH, FW, self.stride, self.pad)  # (N*OH*OW, C*FH*FW)
         self.col_W = self.W.reshape(FN, -1).T                 # (C*FH*FW, FN)
-        out = (self.col @ self.col_W + self.b).astype(x.dtype, copy=False)
+        out = self.col @ self.col_W + self.b
         return out.reshape(N, out_h, out_w, FN).transpose(0, 3, 1, 2)
 
     def backward(self, dout, need_dx=True):
+        check_dout(self, dout, None if self.x is None else self.output_shape(self.x.shape))
         FN, C, FH, FW = self.W.shape
         dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)   # (N*OH*OW, FN)
         self.db = dout.sum(axis=0).astype(self.b.dtype, copy=False)
         self.dW = (self.col.T @ dout).T.reshape(self.W.shape).astype(self.W.dtype, copy=False)
         if not need_dx:
             return None
-        dcol = (dout @ self.col_W.T).astype(self.x.dtype, copy=False)
+        dcol = dout @ self.col_W.T
         return col2im(dcol, self.x.shape, FH, FW, self.stride, self.pad)
 
 
@@ -238,13 +364,24 @@ class Pooling:
     """Max pooling over pool_h x pool_w windows: (N, C, H, W) -> (N, C, OH, OW).
 
     The gradient flows only to the maximum of each window (the first one on ties).
-    Padding adds zeros, as in the book. Both passes loop over the pool_h * pool_w
-    offsets within a window, each time handling that offset of every window at once.
+    Padding adds zeros, as in the book. The default stride is the book's, 1: pass
+    stride=2 for windows that do not overlap (Pooling(2, 2, stride=2) halves 28 to 14).
+    Both passes loop over the pool_h * pool_w offsets within a window, each time
+    handling that offset of every window at once.
     """
 
     def __init__(self, pool_h, pool_w, stride=1, pad=0):
-        self.pool_h, self.pool_w, self.stride, self.pad = pool_h, pool_w, stride, pad
-        self.x_shape = self.xp = self.out = None
+        check_int(self, "pool_h", pool_h, 1)
+        check_int(self, "pool_w", pool_w, 1)
+        check_int(self, "stride", stride, 1)
+        check_int(self, "pad", pad, 0)
+        self.pool_h = pool_h
+        self.pool_w = pool_w
+        self.stride = stride
+        self.pad = pad
+        self.x = None    # (N, C, H, W): the input
+        self.xp = None   # the input with pad zeros around H and W
+        self.out = None  # (N, C, OH, OW): the maximum of each window
 
     def _offsets(self, out_h, out_w):
         """(rows, cols) of the k-th offset (i, j) in the window, as slices of the padded input."""
@@ -261,8 +398,9 @@ class Pooling:
         ph, pw, p = self.pool_h, self.pool_w, self.pad
         if H + 2 * p < ph or W + 2 * p < pw:
             raise ValueError(f"Pooling window {ph}x{pw} does not fit input of shape {x.shape} with pad {p}")
-        out_h, out_w = conv_output_size(H, ph, self.stride, p), conv_output_size(W, pw, self.stride, p)
-        self.x_shape, self.xp = x.shape, np.pad(x, [(0, 0), (0, 0), (p, p), (p, p)]) if p else x
+        out_h, out_w = output_length(H, ph, self.stride, p), output_length(W, pw, self.stride, p)
+        self.x = x
+        self.xp = np.pad(x, [(0, 0), (0, 0), (p, p), (p, p)]) if p else x
         self.out = None
         for rows, cols in self._offsets(out_h, out_w):
             here = self.xp[:, :, rows, cols]
@@ -270,7 +408,8 @@ class Pooling:
         return self.out
 
     def backward(self, dout):
-        N, C, H, W = self.x_shape
+        check_dout(self, dout, getattr(self.out, "shape", None))
+        N, C, H, W = self.x.shape
         p, s = self.pad, self.stride
         dx = np.zeros((N, C, H + 2 * p + s - 1, W + 2 * p + s - 1), dtype=dout.dtype)
         unclaimed = np.ones(self.out.shape, dtype=bool)  # windows whose maximum is not found yet
@@ -280,3 +419,17 @@ class Pooling:
             unclaimed &= ~hit
             dx[:, :, rows, cols] += dout * hit
         return dx[:, :, p : H + p, p : W + p]
+
+    @property
+    def arg_max(self):
+        """The book's: for each window, the index (row-major in pool_h x pool_w) of its first
+        maximum, flat in (N, OH, OW, C) order. Worked out from out when asked for."""
+        if self.out is None:
+            return None
+        arg = np.zeros(self.out.shape, dtype=np.intp)
+        unclaimed = np.ones(self.out.shape, dtype=bool)
+        for k, (rows, cols) in enumerate(self._offsets(*self.out.shape[2:])):
+            hit = (self.xp[:, :, rows, cols] == self.out) & unclaimed
+            arg[hit] = k
+            unclaimed &= ~hit
+        return arg.transpose(0, 2, 3, 1).ravel()

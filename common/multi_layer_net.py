@@ -4,7 +4,7 @@ from collections import OrderedDict
 import numpy as np
 
 from common.layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss
-from common.network import Network, randn, weight_std
+from common.network import Network, check_size, randn, weight_std
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid}
 
@@ -32,10 +32,16 @@ class MultiLayerNet(Network):
         self.dtype = np.dtype(dtype)
         self.input_size, self.output_size = input_size, output_size
         self.hidden_size_list = list(hidden_size_list)
+        who = type(self).__name__
+        check_size(who, "input_size", input_size)
+        check_size(who, "output_size", output_size)
+        for size in self.hidden_size_list:
+            check_size(who, "every size in hidden_size_list", size)
         self.hidden_layer_num = len(self.hidden_size_list)
         self.weight_decay_lambda = weight_decay_lambda
         sizes = [input_size, *self.hidden_size_list, output_size]
         self.params, self.layers, self.grad_sources = {}, OrderedDict(), {}
+        norm_params = {}  # gamma and beta come after all W and b in params, as in the book
         for i in range(1, len(sizes)):
             std = weight_std(weight_init_std, sizes[i - 1])
             W = self.params[f"W{i}"] = (std * randn(rng, sizes[i - 1], sizes[i])).astype(self.dtype)
@@ -45,12 +51,13 @@ class MultiLayerNet(Network):
             if i == len(sizes) - 1:
                 break
             if use_batchnorm:
-                gamma = self.params[f"gamma{i}"] = np.ones(sizes[i], dtype=self.dtype)
-                beta = self.params[f"beta{i}"] = np.zeros(sizes[i], dtype=self.dtype)
+                gamma = norm_params[f"gamma{i}"] = np.ones(sizes[i], dtype=self.dtype)
+                beta = norm_params[f"beta{i}"] = np.zeros(sizes[i], dtype=self.dtype)
                 self.layers[f"BatchNorm{i}"] = BatchNormalization(gamma, beta)
                 self.grad_sources.update({f"gamma{i}": (f"BatchNorm{i}", "dgamma"),
                                           f"beta{i}": (f"BatchNorm{i}", "dbeta")})
             self.layers[f"Activation_function{i}"] = ACTIVATIONS[activation]()
             if use_dropout:
                 self.layers[f"Dropout{i}"] = Dropout(dropout_ratio, rng=rng)
-        self.lastLayer = SoftmaxWithLoss()
+        self.params.update(norm_params)
+        self.lastLayer = SoftmaxWithLoss()  # also named last_layer, the book's name here

@@ -8,6 +8,7 @@ Convolution) is asked for its parameter gradients only: backward(dout, need_dx=F
 """
 import numpy as np
 
+from common.functions import check_targets
 from common.gradient import numerical_gradient
 from common.layers import BatchNormalization, Dropout
 
@@ -27,6 +28,19 @@ def weight_std(weight_init_std, fan_in):
     return float(weight_init_std)
 
 
+def weight_decay_penalty(params, weight_decay_lambda):
+    """0.5 * lambda * sum(W**2) over every weight (the params named W...), as in the book's loss."""
+    if not weight_decay_lambda:
+        return 0
+    return sum(0.5 * weight_decay_lambda * np.sum(W**2) for key, W in params.items() if key.startswith("W"))
+
+
+def check_size(who, name, value):
+    """Raise unless value is a size: an int >= 1 (units of a layer, samples of a batch)."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{who} expected {name} to be an integer >= 1, got {value!r}")
+
+
 def randn(rng, *shape):
     """Standard normal samples; rng None uses np.random, so np.random.seed repeats them."""
     return rng.standard_normal(shape) if rng is not None else np.random.randn(*shape)
@@ -35,6 +49,16 @@ def randn(rng, *shape):
 class Network:
     weight_decay_lambda = 0
     eval_batch_size = 10_000  # accuracy() without batch_size predicts this many rows at a time
+
+    @property
+    def last_layer(self):
+        """The book's name for lastLayer in MultiLayerNet, MultiLayerNetExtend and SimpleConvNet:
+        one object, two names (setting either sets both)."""
+        return self.lastLayer
+
+    @last_layer.setter
+    def last_layer(self, layer):
+        self.lastLayer = layer
 
     def predict(self, x, train_flg=False):
         """Scores (N, output_size) for x (N, ...); x is cast to the network's dtype."""
@@ -46,9 +70,7 @@ class Network:
     def loss(self, x, t, train_flg=False):
         """Mean cross-entropy of softmax(predict(x)) against t, plus any weight decay."""
         y = self.predict(x, train_flg)
-        decay = sum(0.5 * self.weight_decay_lambda * np.sum(self.params[k] ** 2)
-                    for k in self.grad_sources if k.startswith("W")) if self.weight_decay_lambda else 0
-        return self.lastLayer.forward(y, t) + decay
+        return self.lastLayer.forward(y, t) + weight_decay_penalty(self.params, self.weight_decay_lambda)
 
     def accuracy(self, x, t, batch_size=None):
         """Fraction of x classified as t (labels or one-hot), predicted batch_size rows at a time.
@@ -61,12 +83,17 @@ class Network:
             raise ValueError(f"accuracy expected batch_size to be a positive integer or None, got {batch_size!r}")
         if len(x) == 0:
             raise ValueError("accuracy needs at least one sample, got an empty x")
-        t = np.asarray(t)
-        if t.ndim != 1:
-            t = t.argmax(axis=1)
         step = batch_size or self.eval_batch_size
-        correct = sum(int(np.sum(self.predict(x[i:i + step]).argmax(axis=1) == t[i:i + step]))
-                      for i in range(0, len(x), step))
+        correct = 0
+        for i in range(0, len(x), step):
+            y = self.predict(x[i:i + step])
+            if i == 0:  # the targets must fit the scores: labels (N,) in 0..C-1, or one-hot (N, C)
+                t = check_targets(t, (len(x), y.shape[1]), "accuracy")
+                t = t.argmax(axis=1) if t.ndim == 2 else t
+            if not np.isfinite(y).all():
+                raise ValueError("accuracy: the network's scores are not finite (NaN or infinite), so "
+                                 "it has no accuracy: its weights have diverged (lower the learning rate)")
+            correct += int(np.count_nonzero(y.argmax(axis=1) == t[i:i + step]))
         return correct / x.shape[0]
 
     def numerical_gradient(self, x, t):

@@ -1,5 +1,15 @@
-"""Optimizers: each updates a dict of parameter arrays in place from a dict of gradients."""
+"""Optimizers: each updates a dict of parameter arrays in place from a dict of gradients.
+
+Parameters may also be plain Python numbers, as in the book's 2-D examples
+(params = {"x": -7.0, "y": 2}): those are replaced by the updated values.
+"""
 import numpy as np
+
+
+def zeros_like(value):
+    """Zeros for an optimizer's state: value's shape, value's dtype if floating, else float64."""
+    value = np.asarray(value)
+    return np.zeros(value.shape, dtype=value.dtype if value.dtype.kind == "f" else np.float64)
 
 
 class SGD:
@@ -21,7 +31,7 @@ class Momentum:
 
     def update(self, params, grads):
         if self.v is None:
-            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+            self.v = {key: zeros_like(val) for key, val in params.items()}
         for key in params:
             self.v[key] *= self.momentum
             self.v[key] -= self.lr * grads[key]
@@ -36,7 +46,7 @@ class Nesterov:
 
     def update(self, params, grads):
         if self.v is None:
-            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+            self.v = {key: zeros_like(val) for key, val in params.items()}
         m, lr = self.momentum, self.lr
         for key in params:
             params[key] += m * m * self.v[key] - (1 + m) * lr * grads[key]
@@ -52,7 +62,7 @@ class AdaGrad:
 
     def update(self, params, grads):
         if self.h is None:
-            self.h = {key: np.zeros_like(val) for key, val in params.items()}
+            self.h = {key: zeros_like(val) for key, val in params.items()}
         for key in params:
             self.h[key] += grads[key] * grads[key]
             params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
@@ -66,7 +76,7 @@ class RMSprop:
 
     def update(self, params, grads):
         if self.h is None:
-            self.h = {key: np.zeros_like(val) for key, val in params.items()}
+            self.h = {key: zeros_like(val) for key, val in params.items()}
         for key in params:
             self.h[key] *= self.decay_rate
             self.h[key] += (1 - self.decay_rate) * grads[key] * grads[key]
@@ -82,8 +92,8 @@ class Adam:
 
     def update(self, params, grads):
         if self.m is None:
-            self.m = {key: np.zeros_like(val) for key, val in params.items()}
-            self.v = {key: np.zeros_like(val) for key, val in params.items()}
+            self.m = {key: zeros_like(val) for key, val in params.items()}
+            self.v = {key: zeros_like(val) for key, val in params.items()}
         self.iter += 1
         b1, b2 = self.beta1, self.beta2
         lr_t = float(self.lr * np.sqrt(1.0 - b2**self.iter) / (1.0 - b1**self.iter))

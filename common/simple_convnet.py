@@ -6,8 +6,8 @@ from collections import OrderedDict
 import numpy as np
 
 from common.layers import Affine, Convolution, Pooling, Relu, SoftmaxWithLoss
-from common.network import Network, randn, weight_std
-from common.util import conv_output_size
+from common.network import Network, check_size, randn, weight_std
+from common.util import load_params_file, output_length, save_params_file
 
 
 class SimpleConvNet(Network):
@@ -27,8 +27,11 @@ class SimpleConvNet(Network):
         fn, fs = conv_param["filter_num"], conv_param["filter_size"]
         pad, stride = conv_param["pad"], conv_param["stride"]
         channels, height, width = input_dim
-        conv_h = conv_output_size(height, fs, stride, pad)
-        conv_w = conv_output_size(width, fs, stride, pad)
+        for name, size in (("input_dim[0]", channels), ("filter_num", fn), ("filter_size", fs),
+                           ("hidden_size", hidden_size), ("output_size", output_size)):
+            check_size("SimpleConvNet", name, size)
+        conv_h = output_length(height, fs, stride, pad)
+        conv_w = output_length(width, fs, stride, pad)
         pool_output_size = fn * (conv_h // 2) * (conv_w // 2)
         shapes = {"W1": (fn, channels, fs, fs), "W2": (pool_output_size, hidden_size),
                   "W3": (hidden_size, output_size)}
@@ -45,7 +48,7 @@ class SimpleConvNet(Network):
         self.layers["Affine1"] = Affine(p["W2"], p["b2"])
         self.layers["Relu2"] = Relu()
         self.layers["Affine2"] = Affine(p["W3"], p["b3"])
-        self.lastLayer = SoftmaxWithLoss()
+        self.lastLayer = SoftmaxWithLoss()  # also named last_layer, the book's name here
         self.grad_sources = {"W1": ("Conv1", "dW"), "b1": ("Conv1", "db"),
                              "W2": ("Affine1", "dW"), "b2": ("Affine1", "db"),
                              "W3": ("Affine2", "dW"), "b3": ("Affine2", "db")}
@@ -54,15 +57,22 @@ class SimpleConvNet(Network):
         return super().accuracy(x, t, batch_size)
 
     def save_params(self, file_name="params.pkl"):
-        """Save the parameters as a NumPy .npz archive (no pickle, whatever the file name)."""
-        with open(file_name, "wb") as f:
-            np.savez(f, **self.params)
+        """Save the parameters. A name ending in .pkl (the book's default) gets the book's
+        format, a pickled dict of arrays, which the book's own load_params reads too; any
+        other name gets a NumPy .npz archive."""
+        save_params_file(file_name, self.params)
 
     def load_params(self, file_name="params.pkl"):
-        """Load parameters saved by save_params into the existing arrays (layers keep them)."""
-        with np.load(file_name, allow_pickle=False) as saved:
-            for key, value in self.params.items():
-                if saved[key].shape != value.shape:
-                    raise ValueError(f"{file_name}: parameter {key} has shape {saved[key].shape}, "
-                                     f"this network needs {value.shape}")
-                value[...] = saved[key]
+        """Load parameters into the existing arrays (the layers keep them): from save_params'
+        files or the book's params.pkl, read without running pickle code (common.util.ParamsUnpickler).
+        Checks every name and shape first, and changes nothing if one does not fit."""
+        saved = load_params_file(file_name)
+        if saved.keys() != self.params.keys():
+            raise ValueError(f"{file_name}: has parameters {sorted(saved)}, this network needs "
+                             f"{sorted(self.params)}")
+        for key, value in self.params.items():
+            if saved[key].shape != value.shape:
+                raise ValueError(f"{file_name}: parameter {key} has shape {saved[key].shape}, "
+                                 f"this network needs {value.shape}")
+        for key, value in self.params.items():
+            value[...] = saved[key]

@@ -2,6 +2,7 @@
 import numpy as np
 from tqdm.auto import tqdm
 
+from common.network import check_size, weight_decay_penalty
 from common.optimizer import OPTIMIZERS
 
 
@@ -10,8 +11,10 @@ class Trainer:
 
     optimizer: a name ('SGD', 'Momentum', 'Nesterov', 'AdaGrad', 'RMSprop', 'Adam')
     with optimizer_param, as in the book. evaluate_sample_num_per_epoch: evaluate
-    accuracy on only that many leading samples (None: all). verbose shows a tqdm
-    progress bar with the latest loss and accuracies; nothing is printed.
+    accuracy on only that many leading samples (None: all). verbose prints what the
+    book's Trainer prints (the loss of every iteration, the accuracies of every epoch,
+    the final test accuracy) above a tqdm progress bar; verbose=False shows and prints
+    nothing. Works with any network that has params, gradient, loss and accuracy.
     """
 
     def __init__(self, network, x_train, t_train, x_test, t_test, epochs=20,
@@ -20,6 +23,13 @@ class Trainer:
         if optimizer.lower() not in OPTIMIZERS:
             raise ValueError(f"unknown optimizer {optimizer!r}: use one of "
                              f"{', '.join(c.__name__ for c in OPTIMIZERS.values())}")
+        for name, x, t in (("train", x_train, t_train), ("test", x_test, t_test)):
+            if len(x) != len(t):
+                raise ValueError(f"Trainer expected one target per sample, got x_{name} of shape "
+                                 f"{np.shape(x)} and t_{name} of shape {np.shape(t)}: pass as many of each")
+        if len(x_train) == 0:
+            raise ValueError("Trainer needs at least one training sample, got an empty x_train")
+        check_size("Trainer", "mini_batch_size", mini_batch_size)
         self.network, self.verbose = network, verbose
         self.x_train, self.t_train, self.x_test, self.t_test = x_train, t_train, x_test, t_test
         self.epochs, self.batch_size = epochs, mini_batch_size
@@ -46,18 +56,35 @@ class Trainer:
             batch = self.rng.integers(0, self.train_size, self.batch_size)
         else:
             batch = np.random.randint(0, self.train_size, self.batch_size)
-        grads = self.network.gradient(self.x_train[batch], self.t_train[batch])
-        self.optimizer.update(self.network.params, grads)
-        self.train_loss_list.append(float(self.network.lastLayer.loss))
+        x_batch, t_batch = self.x_train[batch], self.t_train[batch]
+        network = self.network
+        grads = network.gradient(x_batch, t_batch)
+        last = getattr(network, "lastLayer", getattr(network, "last_layer", None))
+        loss = getattr(last, "loss", None)
+        if loss is not None:  # gradient() has just computed it: no second forward pass
+            loss = float(loss + weight_decay_penalty(network.params, getattr(network, "weight_decay_lambda", 0)))
+        self.optimizer.update(network.params, grads)
+        if loss is None:  # a network with no last layer: ask it, after the update, as the book does
+            loss = float(network.loss(x_batch, t_batch))
+        self.train_loss_list.append(loss)
+        self._say(f"train loss:{loss}")
         if self.current_iter % self.iter_per_epoch < 1:
             self.current_epoch += 1
             self._evaluate()
+            self._say(f"=== epoch:{self.current_epoch}, train acc:{self.train_acc_list[-1]}, "
+                      f"test acc:{self.test_acc_list[-1]} ===")
         self.current_iter += 1
+
+    def _say(self, line):
+        """Print a line as the book's Trainer does (verbose only), above the progress bar."""
+        if self.verbose:
+            tqdm.write(line)
 
     def train(self):
         """Run all iterations, then the final evaluation. Returns the history dict:
-        train_loss (per iteration: the batch loss before its update, without weight
-        decay), train_acc and test_acc (per epoch), test_acc_final.
+        train_loss (per iteration: the batch loss with weight decay, as in the book's;
+        read from the network's last layer, so before the update, when it has one),
+        train_acc and test_acc (per epoch), test_acc_final.
         """
         with tqdm(total=self.max_iter, disable=not self.verbose, desc="training") as bar:
             for _ in range(self.max_iter):
@@ -67,5 +94,7 @@ class Trainer:
                     bar.set_postfix(loss=f"{self.train_loss_list[-1]:.3f}",
                                     test_acc=f"{self.test_acc_list[-1]:.3f}", refresh=False)
         test_acc = self.network.accuracy(self.x_test, self.t_test)
+        self._say("=============== Final Test Accuracy ===============")
+        self._say(f"test acc:{test_acc}")
         return {"train_loss": self.train_loss_list, "train_acc": self.train_acc_list,
                 "test_acc": self.test_acc_list, "test_acc_final": test_acc}

@@ -4,7 +4,7 @@ from collections import OrderedDict
 import numpy as np
 
 from common.layers import Affine, Relu, SoftmaxWithLoss
-from common.network import Network, randn
+from common.network import Network, check_size, randn
 
 
 class TwoLayerNet(Network):
@@ -18,6 +18,8 @@ class TwoLayerNet(Network):
 
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01,
                  *, dtype=np.float64, rng=None):
+        for name, size in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
+            check_size("TwoLayerNet", name, size)
         self.dtype = np.dtype(dtype)
         self.params = {
             "W1": (weight_init_std * randn(rng, input_size, hidden_size)).astype(self.dtype),

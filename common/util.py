@@ -1,4 +1,9 @@
-"""Helpers: curve smoothing, shuffling, and im2col / col2im for convolution."""
+"""Helpers: curve smoothing, shuffling, im2col / col2im for convolution, and
+reading and writing parameter files (.npz, or the book's pickles, read safely)."""
+import codecs
+import pickle
+from collections import OrderedDict
+
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
@@ -26,7 +31,16 @@ def shuffle_dataset(x, t, rng=None):
 
 
 def conv_output_size(input_size, filter_size, stride=1, pad=0):
-    """Number of filter positions along one axis: (input + 2*pad - filter) // stride + 1."""
+    """The book's: (input + 2*pad - filter) / stride + 1, a float (24.0 for 28, 5).
+
+    A size that is not whole means the filter does not tile the input. Our own
+    code uses output_length, the int number of filter positions.
+    """
+    return (input_size + 2 * pad - filter_size) / stride + 1
+
+
+def output_length(input_size, filter_size, stride=1, pad=0):
+    """Number of filter positions along one axis, an int: (input + 2*pad - filter) // stride + 1."""
     return (input_size + 2 * pad - filter_size) // stride + 1
 
 
@@ -37,8 +51,8 @@ def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
     in (c, fh, fw) order, as in the book. No Python loop: a strided window view.
     """
     N, C, H, W = input_data.shape
-    out_h = conv_output_size(H, filter_h, stride, pad)
-    out_w = conv_output_size(W, filter_w, stride, pad)
+    out_h = output_length(H, filter_h, stride, pad)
+    out_w = output_length(W, filter_w, stride, pad)
     img = np.pad(input_data, [(0, 0), (0, 0), (pad, pad), (pad, pad)]) if pad else input_data
     windows = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))  # (N, C, H', W', fh, fw)
     windows = windows[:, :, : stride * out_h : stride, : stride * out_w : stride]
@@ -50,8 +64,8 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
     its window of an (N, C, H, W) image. Loops over the fh*fw filter offsets only.
     """
     N, C, H, W = input_shape
-    out_h = conv_output_size(H, filter_h, stride, pad)
-    out_w = conv_output_size(W, filter_w, stride, pad)
+    out_h = output_length(H, filter_h, stride, pad)
+    out_w = output_length(W, filter_w, stride, pad)
     col = col.reshape(N, out_h, out_w, C, filter_h, filter_w).transpose(0, 3, 4, 5, 1, 2)
     img = np.zeros((N, C, H + 2 * pad + stride - 1, W + 2 * pad + stride - 1), dtype=col.dtype)
     for y in range(filter_h):
@@ -60,3 +74,85 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
             x_max = x + stride * out_w
             img[:, :, y:y_max:stride, x:x_max:stride] += col[:, :, y, x, :, :]
     return img[:, :, pad : H + pad, pad : W + pad]
+
+
+# --- parameter files -------------------------------------------------------------------------
+
+def _latin1_encode(text, encoding):
+    """_codecs.encode as protocol-2 pickles use it for bytes, limited to latin-1."""
+    if encoding not in ("latin1", "latin-1"):
+        raise ValueError(f"refused _codecs.encode with encoding {encoding!r}")
+    return codecs.encode(text, encoding)
+
+
+def _allowed_globals():
+    """(module, name) -> object: all that a pickled dict of NumPy arrays needs, for
+    files written by NumPy 1 (numpy.core) and NumPy 2 (numpy._core)."""
+    try:
+        from numpy._core import multiarray, numeric
+    except ImportError:  # NumPy 1.x
+        from numpy.core import multiarray, numeric
+    allowed = {("numpy", "ndarray"): np.ndarray, ("numpy", "dtype"): np.dtype,
+               ("_codecs", "encode"): _latin1_encode,
+               ("collections", "OrderedDict"): OrderedDict, ("builtins", "dict"): dict}
+    for core in ("numpy.core", "numpy._core"):
+        allowed[(f"{core}.multiarray", "_reconstruct")] = multiarray._reconstruct
+        allowed[(f"{core}.multiarray", "scalar")] = multiarray.scalar
+        allowed[(f"{core}.numeric", "_frombuffer")] = numeric._frombuffer
+    return allowed
+
+
+class ParamsUnpickler(pickle.Unpickler):
+    """An unpickler that rebuilds NumPy arrays and dicts and refuses every other global,
+    so a parameter pickle can never run code (plain pickle.load runs whatever the file says)."""
+
+    def __init__(self, file, path):
+        super().__init__(file, encoding="latin1")  # latin1: also reads Python 2 NumPy pickles
+        self.path = path
+        self.allowed = _allowed_globals()
+
+    def find_class(self, module, name):
+        if (module, name) not in self.allowed:
+            raise ValueError(f"{self.path}: refused to load {module}.{name}: a parameter pickle may "
+                             "hold only a dict of NumPy arrays, and this one asks for more (it could "
+                             "run code). Load only files you trust, as .npz if you can")
+        return self.allowed[(module, name)]
+
+
+def load_params_file(file_name):
+    """{name: array} from a parameter file: a NumPy .npz archive, or a pickled dict of
+    NumPy arrays such as the book's params.pkl, read with ParamsUnpickler (never plain
+    pickle). The format is told by the content, not the name. Raises ValueError naming
+    the path for anything else."""
+    with open(file_name, "rb") as f:
+        is_zip = f.read(4) == b"PK\x03\x04"
+        f.seek(0)
+        if is_zip:
+            with np.load(f, allow_pickle=False) as saved:
+                return {key: saved[key] for key in saved.files}
+        try:
+            params = ParamsUnpickler(f, file_name).load()
+        except (pickle.UnpicklingError, EOFError) as error:
+            raise ValueError(f"{file_name}: not a parameter file (.npz or a pickled dict of "
+                             f"NumPy arrays): {error}") from None
+    if not isinstance(params, dict):
+        raise ValueError(f"{file_name}: expected a pickled dict of NumPy arrays, got a "
+                         f"{type(params).__name__}")
+    for key, value in params.items():
+        if not isinstance(value, np.ndarray) or value.dtype.kind not in "biuf":
+            kind = f"an array of dtype {value.dtype}" if isinstance(value, np.ndarray) else type(value).__name__
+            raise ValueError(f"{file_name}: expected a dict of NumPy arrays of numbers, "
+                             f"but {key!r} is {kind}")
+    return dict(params)
+
+
+def save_params_file(file_name, params):
+    """Write {name: array} to file_name. A name ending in .pkl or .pickle gets the book's
+    format, a pickled plain dict of arrays (so the book's own pickle.load reads it);
+    any other name gets a NumPy .npz archive. load_params_file reads both."""
+    arrays = {key: np.asarray(value) for key, value in params.items()}
+    with open(file_name, "wb") as f:
+        if str(file_name).endswith((".pkl", ".pickle")):
+            pickle.dump(arrays, f, protocol=4)
+        else:
+            np.savez(f, **arrays)

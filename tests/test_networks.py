@@ -1,3 +1,5 @@
+import pickle
+
 import numpy as np
 import pytest
 
@@ -137,20 +139,42 @@ def test_accuracy_rejects_no_samples(rng):
         TwoLayerNet(4, 3, 2, rng=rng).accuracy(np.ones((0, 4)), [])
 
 
-def test_simple_convnet_saves_and_loads_without_pickle(tmp_path, rng):
-    conv = {"filter_num": 2, "filter_size": 3, "pad": 0, "stride": 1}
-    a = SimpleConvNet((1, 8, 8), conv, hidden_size=5, output_size=3, rng=rng)
-    b = SimpleConvNet((1, 8, 8), conv, hidden_size=5, output_size=3, rng=rng)
-    path = tmp_path / "params.pkl"
+CONV = {"filter_num": 2, "filter_size": 3, "pad": 0, "stride": 1}
+
+
+@pytest.mark.parametrize("name", ["params.npz", "params.pkl"])
+def test_simple_convnet_saves_and_loads(tmp_path, rng, name):
+    a = SimpleConvNet((1, 8, 8), CONV, hidden_size=5, output_size=3, rng=rng)
+    b = SimpleConvNet((1, 8, 8), CONV, hidden_size=5, output_size=3, rng=rng)
+    path = tmp_path / name
     a.save_params(path)
     b.load_params(path)
     x = rng.random((2, 1, 8, 8))
     np.testing.assert_array_equal(a.predict(x), b.predict(x))
-    with np.load(path, allow_pickle=False) as saved:  # a plain .npz archive
-        assert set(saved.files) == set(a.params)
-    c = SimpleConvNet((1, 8, 8), conv, hidden_size=6, output_size=3)
-    with pytest.raises(ValueError, match=r"parameter W2 has shape \(18, 5\), this network needs \(18, 6\)"):
-        c.load_params(path)
+    if name.endswith(".npz"):
+        with np.load(path, allow_pickle=False) as saved:  # a plain .npz archive
+            assert set(saved.files) == set(a.params)
+    else:
+        with open(path, "rb") as f:  # the book's format: our own file, so plain pickle is safe here
+            assert pickle.load(f).keys() == a.params.keys()
+
+
+def test_simple_convnet_load_params_checks_everything_before_changing_anything(tmp_path, rng):
+    net = SimpleConvNet((1, 8, 8), CONV, hidden_size=5, output_size=3, rng=rng)
+    before = {key: value.copy() for key, value in net.params.items()}
+    good = {key: value + 1 for key, value in net.params.items()}
+    cases = {
+        "wrong_shape": ({**good, "W3": np.zeros((6, 3))}, r"parameter W3 has shape \(6, 3\), this network needs \(5, 3\)"),
+        "missing": ({k: v for k, v in good.items() if k != "b3"}, r"has parameters \['W1', 'W2', 'W3', 'b1', 'b2'\], this network needs"),
+        "extra": ({**good, "W4": np.zeros(2)}, r"has parameters \['W1', 'W2', 'W3', 'W4', 'b1', 'b2', 'b3'\]"),
+    }
+    for name, (params, message) in cases.items():
+        path = tmp_path / f"{name}.npz"
+        np.savez(path, **params)
+        with pytest.raises(ValueError, match=message):
+            net.load_params(path)
+        for key, value in net.params.items():  # W1, b1, W2, b2 were not overwritten
+            np.testing.assert_array_equal(value, before[key], err_msg=f"{name}: {key} changed")
 
 
 def test_bad_network_options_are_named():

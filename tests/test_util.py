@@ -2,7 +2,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from common.util import col2im, conv_output_size, im2col, shuffle_dataset, smooth_curve
+from common.util import col2im, conv_output_size, im2col, output_length, shuffle_dataset, smooth_curve
 
 
 @st.composite
@@ -33,16 +33,18 @@ def test_im2col_and_col2im_are_adjoint(case):
 def test_im2col_matches_a_loop_over_windows(case):
     (n, c, h, w), fh, fw, stride, pad, seed = case
     x = np.random.default_rng(seed).standard_normal((n, c, h, w))
-    out_h, out_w = conv_output_size(h, fh, stride, pad), conv_output_size(w, fw, stride, pad)
+    out_h, out_w = output_length(h, fh, stride, pad), output_length(w, fw, stride, pad)
     xp = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)])
     rows = [xp[i, :, y * stride:y * stride + fh, z * stride:z * stride + fw].ravel()
             for i in range(n) for y in range(out_h) for z in range(out_w)]
     np.testing.assert_array_equal(im2col(x, fh, fw, stride, pad), np.array(rows).reshape(len(rows), -1))
 
 
-def test_conv_output_size():
-    assert conv_output_size(28, 5) == 24
-    assert conv_output_size(28, 5, stride=2, pad=2) == 14
+def test_conv_output_size_is_the_books_float_and_output_length_an_int():
+    assert conv_output_size(28, 5) == 24.0 and isinstance(conv_output_size(28, 5), float)
+    assert conv_output_size(28, 5, stride=2, pad=2) == 14.5  # the filter does not tile the input
+    assert output_length(28, 5) == 24 and isinstance(output_length(28, 5), int)
+    assert output_length(28, 5, stride=2, pad=2) == 14
 
 
 def test_shuffle_dataset_keeps_pairs_together():
