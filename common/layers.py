@@ -281,6 +281,7 @@ class BatchNormalization:
             self.running_var = m * self.running_var + (1 - m) * var
             xn = self.xn
         else:
+            self.xc = None  # an inference pass has nothing to go back through
             xn = (x - self.running_mean) / np.sqrt(self.running_var + self.eps)
         return (self.gamma * xn + self.beta).reshape(self.input_shape)
 

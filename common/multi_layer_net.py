@@ -30,7 +30,8 @@ class MultiLayerNet(Network):
         if activation not in ACTIVATIONS:
             raise ValueError(f"unknown activation {activation!r}: use 'relu' or 'sigmoid'")
         self.dtype = np.dtype(dtype)
-        self.input_size, self.output_size = input_size, output_size
+        self.input_size = input_size
+        self.output_size = output_size
         self.hidden_size_list = list(hidden_size_list)
         who = type(self).__name__
         check_size(who, "input_size", input_size)
@@ -40,7 +41,9 @@ class MultiLayerNet(Network):
         self.hidden_layer_num = len(self.hidden_size_list)
         self.weight_decay_lambda = weight_decay_lambda
         sizes = [input_size, *self.hidden_size_list, output_size]
-        self.params, self.layers, self.grad_sources = {}, OrderedDict(), {}
+        self.params = {}
+        self.layers = OrderedDict()
+        self.grad_sources = {}
         norm_params = {}  # gamma and beta come after all W and b in params, as in the book
         for i in range(1, len(sizes)):
             std = weight_std(weight_init_std, sizes[i - 1])

@@ -16,6 +16,7 @@ class MultiLayerNetExtend(MultiLayerNet):
     def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
                  weight_init_std="relu", weight_decay_lambda=0, use_dropout=False,
                  dropout_ration=0.5, use_batchnorm=False, *, dtype=np.float64, rng=None):
-        self.use_dropout, self.use_batchnorm = use_dropout, use_batchnorm
+        self.use_dropout = use_dropout
+        self.use_batchnorm = use_batchnorm
         self._build(input_size, hidden_size_list, output_size, activation, weight_init_std,
                     weight_decay_lambda, dtype, rng, use_batchnorm, use_dropout, dropout_ration)

@@ -27,7 +27,9 @@ class Momentum:
     """v <- momentum * v - lr * dW;  W <- W + v"""
 
     def __init__(self, lr=0.01, momentum=0.9):
-        self.lr, self.momentum, self.v = lr, momentum, None
+        self.lr = lr
+        self.momentum = momentum
+        self.v = None  # velocity per parameter
 
     def update(self, params, grads):
         if self.v is None:
@@ -42,7 +44,9 @@ class Nesterov:
     """Nesterov's accelerated gradient, in the book's form (http://arxiv.org/abs/1212.0901)."""
 
     def __init__(self, lr=0.01, momentum=0.9):
-        self.lr, self.momentum, self.v = lr, momentum, None
+        self.lr = lr
+        self.momentum = momentum
+        self.v = None  # velocity per parameter
 
     def update(self, params, grads):
         if self.v is None:
@@ -58,7 +62,8 @@ class AdaGrad:
     """h <- h + dW^2;  W <- W - lr * dW / (sqrt(h) + 1e-7)"""
 
     def __init__(self, lr=0.01):
-        self.lr, self.h = lr, None
+        self.lr = lr
+        self.h = None  # sum of squared gradients per parameter
 
     def update(self, params, grads):
         if self.h is None:
@@ -72,7 +77,9 @@ class RMSprop:
     """h <- decay * h + (1 - decay) * dW^2;  W <- W - lr * dW / (sqrt(h) + 1e-7)"""
 
     def __init__(self, lr=0.01, decay_rate=0.99):
-        self.lr, self.decay_rate, self.h = lr, decay_rate, None
+        self.lr = lr
+        self.decay_rate = decay_rate
+        self.h = None  # decaying mean of squared gradients per parameter
 
     def update(self, params, grads):
         if self.h is None:
@@ -87,8 +94,12 @@ class Adam:
     """Adam (http://arxiv.org/abs/1412.6980v8) with bias correction folded into the step size."""
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
-        self.lr, self.beta1, self.beta2 = lr, beta1, beta2
-        self.iter, self.m, self.v = 0, None, None
+        self.lr = lr
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.iter = 0
+        self.m = None  # decaying mean of gradients per parameter
+        self.v = None  # decaying mean of squared gradients per parameter
 
     def update(self, params, grads):
         if self.m is None:

@@ -27,7 +27,7 @@ class SimpleConvNet(Network):
         fn, fs = conv_param["filter_num"], conv_param["filter_size"]
         pad, stride = conv_param["pad"], conv_param["stride"]
         channels, height, width = input_dim
-        for name, size in (("input_dim[0]", channels), ("filter_num", fn), ("filter_size", fs),
+        for name, size in (("input_dim[0]", channels), ("filter_num", fn), ("filter_size", fs), ("stride", stride),
                            ("hidden_size", hidden_size), ("output_size", output_size)):
             check_size("SimpleConvNet", name, size)
         conv_h = output_length(height, fs, stride, pad)

@@ -30,17 +30,25 @@ class Trainer:
         if len(x_train) == 0:
             raise ValueError("Trainer needs at least one training sample, got an empty x_train")
         check_size("Trainer", "mini_batch_size", mini_batch_size)
-        self.network, self.verbose = network, verbose
-        self.x_train, self.t_train, self.x_test, self.t_test = x_train, t_train, x_test, t_test
-        self.epochs, self.batch_size = epochs, mini_batch_size
+        self.network = network
+        self.verbose = verbose
+        self.x_train = x_train
+        self.t_train = t_train
+        self.x_test = x_test
+        self.t_test = t_test
+        self.epochs = epochs
+        self.batch_size = mini_batch_size
         self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch
         self.optimizer = OPTIMIZERS[optimizer.lower()](**optimizer_param)
         self.rng = rng  # None: np.random, so that np.random.seed repeats a run, as in the book
         self.train_size = x_train.shape[0]
         self.iter_per_epoch = max(self.train_size / mini_batch_size, 1)
         self.max_iter = int(epochs * self.iter_per_epoch)
-        self.current_iter = self.current_epoch = 0
-        self.train_loss_list, self.train_acc_list, self.test_acc_list = [], [], []
+        self.current_iter = 0
+        self.current_epoch = 0
+        self.train_loss_list = []
+        self.train_acc_list = []
+        self.test_acc_list = []
 
     def _evaluate(self):
         n = self.evaluate_sample_num_per_epoch

@@ -97,3 +97,12 @@ def test_bad_targets_are_named():
         softmax_loss(np.zeros((2, 3)), np.array([0, 3]))
     with pytest.raises(ValueError, match="softmax_loss expected integer labels, got dtype float64"):
         softmax_loss(np.zeros((2, 3)), np.array([0.0, 1.0]))
+
+
+def test_labels_of_shape_n_1_and_empty_batches():
+    x = np.array([[0.3, 2.9, 4.0], [1.0, 1.0, 1.0]])
+    assert softmax_loss(x, np.array([[2], [0]])) == softmax_loss(x, np.array([2, 0]))
+    assert cross_entropy_error(softmax(x), np.array([[2], [0]])) == cross_entropy_error(softmax(x), np.array([2, 0]))
+    for f in (softmax_loss, cross_entropy_error):
+        with pytest.raises(ValueError, match=rf"{f.__name__} needs at least one sample, got scores of shape \(0, 3\)"):
+            f(np.zeros((0, 3)), np.zeros(0, dtype=int))

@@ -1,7 +1,10 @@
+import re
+
 import numpy as np
 import pytest
 from helpers import away_from_zero
 
+from common.gradient import GRADIENT_CHECK_TOLERANCE as TOLERANCE
 from common.gradient import check_layer, numerical_gradient, relative_error
 from common.layers import (
     AddLayer,
@@ -15,8 +18,6 @@ from common.layers import (
     Sigmoid,
     SoftmaxWithLoss,
 )
-
-TOLERANCE = 1e-7  # maximum relative error of a float64 layer against numerical_gradient
 
 
 def assert_gradients_ok(errors):
@@ -226,3 +227,110 @@ def test_check_layer_catches_a_wrong_backward(rng):
 def test_relative_error_rejects_mismatched_shapes():
     with pytest.raises(ValueError, match=r"shapes \(2,\) and \(3,\)"):
         relative_error(np.zeros(2), np.zeros(3))
+
+
+# --- issue 17: wrong shapes, backward before forward, empty batches, bad options -------------
+
+def forwarded(layer, x, **kwargs):
+    layer.forward(x, **kwargs)
+    return layer
+
+
+@pytest.mark.parametrize("make,x,dout", [
+    (lambda: Relu(), np.ones((5, 50)), np.ones(50)),
+    (lambda: Sigmoid(), np.ones((5, 50)), np.ones((50, 5))),
+    (lambda: Dropout(0.5), np.ones((5, 50)), np.ones((1, 50))),
+    (lambda: Pooling(2, 2, stride=2), np.ones((2, 3, 8, 8)), np.ones((2, 3, 8, 8))),
+    (lambda: BatchNormalization(np.ones(4), np.zeros(4)), np.ones((5, 4)), np.ones((4,))),
+    (lambda: Convolution(np.ones((2, 1, 3, 3)), np.zeros(2)), np.ones((2, 1, 5, 5)), np.ones((2, 2, 5, 5))),
+])
+def test_backward_rejects_a_dout_of_the_wrong_shape(make, x, dout):
+    layer = forwarded(make(), x)
+    name = type(layer).__name__
+    with pytest.raises(ValueError, match=rf"{name}.backward expected dout of shape \(.*\), the shape of "
+                                         rf"forward's output, got shape {re.escape(str(dout.shape))}"):
+        layer.backward(dout)
+
+
+def test_affine_rejects_a_bias_that_does_not_fit_and_a_wrong_dout():
+    with pytest.raises(ValueError, match=r"Affine expected W of shape \(D, M\) and b of shape \(M,\), "
+                                         r"got W of shape \(784, 50\) and b of shape \(1,\)"):
+        Affine(np.zeros((784, 50)), np.zeros(1))
+    layer = forwarded(Affine(np.zeros((784, 50)), np.zeros(50)), np.ones((5, 784)))
+    for need_dx in (True, False):
+        with pytest.raises(ValueError, match=r"expected dout of shape \(5, 50\).*got shape \(5, 51\)"):
+            layer.backward(np.ones((5, 51)), need_dx=need_dx)
+    assert layer.dW is None  # nothing was computed
+
+
+def test_convolution_and_batchnorm_reject_parameters_that_do_not_fit():
+    with pytest.raises(ValueError, match=r"b of shape \(FN,\), got W of shape \(2, 1, 3, 3\) and b of shape \(3,\)"):
+        Convolution(np.zeros((2, 1, 3, 3)), np.zeros(3))
+    with pytest.raises(ValueError, match=r"got W of shape \(2, 3\) and b of shape \(2,\)"):
+        Convolution(np.zeros((2, 3)), np.zeros(2))
+    with pytest.raises(ValueError, match=r"gamma of shape \(3,\) and beta of shape \(4,\)"):
+        BatchNormalization(np.ones(3), np.zeros(4))
+
+
+@pytest.mark.parametrize("layer,how", [
+    (MulLayer(), r"call forward first"),
+    (Relu(), r"call forward first"),
+    (Sigmoid(), r"call forward first"),
+    (Affine(np.zeros((3, 2)), np.zeros(2)), r"call forward first"),
+    (SoftmaxWithLoss(), r"call forward first"),
+    (Dropout(), r"call forward\(x, train_flg=True\) first"),
+    (BatchNormalization(np.ones(3), np.zeros(3)), r"call forward\(x, train_flg=True\) first"),
+    (Convolution(np.zeros((2, 1, 3, 3)), np.zeros(2)), r"call forward first"),
+    (Pooling(2, 2), r"call forward first"),
+])
+def test_backward_before_forward_says_what_to_do(layer, how):
+    with pytest.raises(RuntimeError, match=rf"{type(layer).__name__}.backward needs what forward keeps: {how}"):
+        layer.backward(np.ones((2, 2)))
+
+
+def test_dropout_and_batchnorm_backward_after_an_inference_forward():
+    dropout = forwarded(Dropout(0.5), np.ones((4, 3)))  # training: has a mask
+    dropout.forward(np.ones((4, 3)), train_flg=False)
+    with pytest.raises(RuntimeError, match=r"Dropout.backward needs .* train_flg=True"):
+        dropout.backward(np.ones((4, 3)))
+    bn = forwarded(BatchNormalization(np.ones(3), np.zeros(3)), np.random.default_rng(0).random((4, 3)))
+    bn.forward(np.ones((2, 3)), train_flg=False)
+    with pytest.raises(RuntimeError, match=r"BatchNormalization.backward needs .* train_flg=True"):
+        bn.backward(np.ones((2, 3)))
+
+
+@pytest.mark.parametrize("layer,x", [
+    (Affine(np.zeros((784, 10)), np.zeros(10)), np.zeros((0, 784))),
+    (Affine(np.zeros((784, 10)), np.zeros(10)), np.zeros((0, 1, 28, 28))),
+    (Convolution(np.zeros((2, 1, 3, 3)), np.zeros(2)), np.zeros((0, 1, 28, 28))),
+    (BatchNormalization(np.ones(4), np.zeros(4)), np.zeros((0, 4))),
+])
+def test_an_empty_batch_is_named(layer, x):
+    with pytest.raises(ValueError, match=rf"{type(layer).__name__} needs at least one sample, got input of "
+                                         rf"shape {re.escape(str(x.shape))}"):
+        layer.forward(x)
+
+
+def test_an_empty_batch_has_no_loss():
+    with pytest.raises(ValueError, match=r"SoftmaxWithLoss needs at least one sample, got scores of shape \(0, 10\)"):
+        SoftmaxWithLoss().forward(np.zeros((0, 10)), np.zeros(0, dtype=int))
+
+
+@pytest.mark.parametrize("ratio", [1.5, 1.0, -0.1, "0.5", None])
+def test_dropout_ratio_must_be_a_fraction(ratio):
+    with pytest.raises(ValueError, match=rf"Dropout expected dropout_ratio in \[0, 1\).*got {re.escape(repr(ratio))}"):
+        Dropout(dropout_ratio=ratio)
+
+
+@pytest.mark.parametrize("make,name,value", [
+    (lambda: Convolution(np.zeros((2, 1, 3, 3)), np.zeros(2), stride=0), "stride", 0),
+    (lambda: Convolution(np.zeros((2, 1, 3, 3)), np.zeros(2), pad=-1), "pad", -1),
+    (lambda: Convolution(np.zeros((2, 1, 3, 3)), np.zeros(2), stride=1.5), "stride", 1.5),
+    (lambda: Pooling(2, 2, stride=0), "stride", 0),
+    (lambda: Pooling(2, 2, pad=-1), "pad", -1),
+    (lambda: Pooling(0, 2), "pool_h", 0),
+])
+def test_stride_padding_and_window_must_be_integers_in_range(make, name, value):
+    with pytest.raises(ValueError, match=rf"expected {name} to be an integer >= [01], got {value}"):
+        make()
+

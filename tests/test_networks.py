@@ -3,14 +3,13 @@ import pickle
 import numpy as np
 import pytest
 
+from common.gradient import GRADIENT_CHECK_TOLERANCE as TOLERANCE
 from common.gradient import relative_error
 from common.layers import Dropout
 from common.multi_layer_net import MultiLayerNet
 from common.multi_layer_net_extend import MultiLayerNetExtend
 from common.simple_convnet import SimpleConvNet
 from common.two_layer_net import TwoLayerNet
-
-TOLERANCE = 1e-7
 
 
 def gradient_errors(net, x, t):
@@ -184,3 +183,49 @@ def test_bad_network_options_are_named():
         MultiLayerNet(4, [3], 2, weight_init_std="glorot")
     with pytest.raises(ValueError, match=r"expected input of shape \(N, 784\)"):
         TwoLayerNet(784, 5, 10).predict(np.zeros((2, 783)))
+
+
+# --- issue 17: accuracy needs targets that fit and finite scores; sizes must be sizes ---------
+
+@pytest.mark.parametrize("t,message", [
+    (np.array([3]), r"accuracy expected targets of shape \(100,\) \(labels\) or \(100, 10\) \(one-hot\) "
+                    r"for scores of shape \(100, 10\), got shape \(1,\)"),
+    (np.full(100, 10), r"accuracy expected labels in 0..9 for 10 classes, got values from 10 to 10"),
+    (np.full(100, -1), r"accuracy expected labels in 0..9 for 10 classes, got values from -1 to -1"),
+    (np.eye(9)[np.zeros(100, dtype=int)], r"got shape \(100, 9\)"),
+    (np.zeros(100), r"accuracy expected integer labels, got dtype float64"),
+])
+def test_accuracy_rejects_targets_that_do_not_fit(rng, t, message):
+    net = TwoLayerNet(784, 5, 10, rng=rng)
+    with pytest.raises(ValueError, match=message):
+        net.accuracy(rng.random((100, 784)), t)
+
+
+def test_accuracy_takes_labels_of_shape_n_1(rng):
+    net = TwoLayerNet(4, 3, 2, rng=rng)
+    x, t = rng.random((6, 4)), rng.integers(0, 2, 6)
+    assert net.accuracy(x, t.reshape(6, 1)) == net.accuracy(x, t)
+
+
+def test_a_network_with_nan_weights_reports_no_accuracy(rng):
+    net = TwoLayerNet(784, 5, 10, rng=rng)
+    net.params["W2"][...] = np.nan
+    with pytest.raises(ValueError, match="scores are not finite"):
+        net.accuracy(rng.random((100, 784)), np.zeros(100, dtype=int))  # argmax of NaN is 0: 1.0 before
+
+
+@pytest.mark.parametrize("make,message", [
+    (lambda: TwoLayerNet(784, 0, 10), r"TwoLayerNet expected hidden_size to be an integer >= 1, got 0"),
+    (lambda: TwoLayerNet(784, 2.5, 10), r"TwoLayerNet expected hidden_size to be an integer >= 1, got 2.5"),
+    (lambda: MultiLayerNet(784, [100, 0], 10), r"MultiLayerNet expected every size in hidden_size_list to be an integer >= 1, got 0"),
+    (lambda: MultiLayerNetExtend(0, [10], 10), r"MultiLayerNetExtend expected input_size to be an integer >= 1, got 0"),
+    (lambda: MultiLayerNetExtend(4, [10], 3, use_dropout=True, dropout_ration=1.5), r"dropout_ratio in \[0, 1\)"),
+    (lambda: SimpleConvNet(hidden_size=0), r"SimpleConvNet expected hidden_size to be an integer >= 1, got 0"),
+    (lambda: SimpleConvNet(conv_param={"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 0}),
+     r"SimpleConvNet expected stride to be an integer >= 1, got 0"),
+    (lambda: SimpleConvNet(conv_param={"filter_num": 30, "filter_size": 5, "pad": -1, "stride": 1}),
+     r"Convolution expected pad to be an integer >= 0, got -1"),
+])
+def test_bad_sizes_are_named(make, message):
+    with pytest.raises(ValueError, match=message):
+        make()

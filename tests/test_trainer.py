@@ -40,3 +40,34 @@ def test_trainer_follows_the_global_seed_like_the_book(rng):
         trainer = Trainer(net, x, t, x, t, epochs=2, mini_batch_size=20, verbose=False)
         losses.append(trainer.train()["train_loss"])
     assert losses[0] == losses[1]
+
+
+@pytest.mark.parametrize("sizes,message", [
+    ((100, 99, 20, 20), r"Trainer expected one target per sample, got x_train of shape \(100, 4\) and "
+                        r"t_train of shape \(99,\)"),
+    ((100, 100, 20, 21), r"got x_test of shape \(20, 4\) and t_test of shape \(21,\)"),
+])
+def test_trainer_rejects_x_and_t_of_different_lengths(rng, sizes, message):
+    n_train, n_t_train, n_test, n_t_test = sizes
+    x, t = blobs(rng, max(sizes))
+    with pytest.raises(ValueError, match=message):
+        Trainer(MultiLayerNetExtend(4, [3], 3), x[:n_train], t[:n_t_train], x[:n_test], t[:n_t_test])
+
+
+@pytest.mark.parametrize("batch_size", [0, -1, 2.5])
+def test_trainer_rejects_a_bad_mini_batch_size(rng, batch_size):
+    x, t = blobs(rng, 10)
+    with pytest.raises(ValueError, match=rf"Trainer expected mini_batch_size to be an integer >= 1, got {batch_size}"):
+        Trainer(MultiLayerNetExtend(4, [3], 3), x, t, x, t, mini_batch_size=batch_size)
+
+
+def test_trainer_rejects_no_training_data(rng):
+    x, t = blobs(rng, 10)
+    with pytest.raises(ValueError, match="at least one training sample"):
+        Trainer(MultiLayerNetExtend(4, [3], 3), x[:0], t[:0], x, t)
+
+
+def test_trainer_without_verbose_prints_nothing(rng, capsys):
+    x, t = blobs(rng, 60)
+    Trainer(MultiLayerNetExtend(4, [3], 3), x, t, x, t, epochs=1, mini_batch_size=20, verbose=False).train()
+    assert capsys.readouterr() == ("", "")
