@@ -91,8 +91,9 @@ class Network:
                 t = check_targets(t, (len(x), y.shape[1]), "accuracy")
                 t = t.argmax(axis=1) if t.ndim == 2 else t
             if not np.isfinite(y).all():
-                raise ValueError("accuracy: the network's scores are not finite (NaN or infinite), so "
-                                 "it has no accuracy: its weights have diverged (lower the learning rate)")
+                raise ValueError("accuracy: the network's scores are not finite (NaN or infinite), so it "
+                                 "has no accuracy: check x for NaN, and whether training diverged (then "
+                                 "lower the learning rate)")
             correct += int(np.count_nonzero(y.argmax(axis=1) == t[i:i + step]))
         return correct / x.shape[0]
 
