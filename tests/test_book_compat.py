@@ -63,7 +63,7 @@ def as_numpy1_pickle(data):
     return data
 
 
-@pytest.mark.parametrize("protocol", [2, 3, 4, 5])
+@pytest.mark.parametrize("protocol", [0, 1, 2, 3, 4, 5])
 @pytest.mark.parametrize("numpy1", [False, True])
 def test_load_params_reads_the_books_pickles(tmp_path, monkeypatch, protocol, numpy1):
     data = pickle.dumps(book_params(), protocol=protocol)
