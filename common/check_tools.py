@@ -11,10 +11,7 @@ import traceback
 
 import numpy as np
 
-try:
-    from common.gradient import GRADIENT_CHECK_TOLERANCE as TOLERANCE
-except ImportError:  # pragma: no cover (older common.gradient)
-    TOLERANCE = 1e-7
+from common.gradient import GRADIENT_CHECK_TOLERANCE as TOLERANCE
 
 PASS, FAIL, NOT_DONE = "PASS", "FAIL", "NOT DONE YET"
 _OURS = os.path.dirname(os.path.abspath(__file__))

@@ -5,8 +5,8 @@ import pytest
 
 from common import selfcheck as sc
 from common.functions import cross_entropy_error, softmax
-from common.layers import Affine, BatchNormalization, Dropout, MulLayer, Relu, SoftmaxWithLoss
 from common.layers import AddLayer as OurAddLayer
+from common.layers import Affine, BatchNormalization, Dropout, MulLayer, Relu, SoftmaxWithLoss
 from common.layers import Sigmoid as OurSigmoid
 
 
