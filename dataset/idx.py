@@ -5,6 +5,7 @@ dimension) followed by the raw data, row-major. MNIST uses uint8 data:
 magic 2049 for labels (count,) and 2051 for images (count, rows, cols).
 """
 import gzip
+import math
 import struct
 import zlib
 from pathlib import Path
@@ -20,17 +21,41 @@ class IdxFormatError(ValueError):
 
 
 def read_bytes(path):
-    """The file's bytes, decompressed when its name ends in .gz."""
+    """The file's bytes, decompressed when its name ends in .gz.
+
+    A file that cannot be opened or read (permission denied, a folder, an I/O
+    error) raises OSError saying so; only a file that reads but does not
+    decompress is called truncated or corrupt (IdxFormatError).
+    """
     path = Path(path)
-    if path.suffix != ".gz":
-        return path.read_bytes()
     try:
-        with gzip.open(path, "rb") as f:
-            return f.read()
-    except (EOFError, OSError, zlib.error) as error:
-        raise IdxFormatError(
-            f"{path}: the gzip file is truncated or corrupt ({error}). Replace it with a fresh "
-            "copy of the original file.") from error
+        f = open(path, "rb")  # noqa: SIM115 (closed below)
+    except PermissionError as error:
+        raise PermissionError(f"{path}: permission denied, this file cannot be read. Give your user "
+                              "read permission (chmod a+r), or use a copy you can read.") from error
+    except IsADirectoryError as error:
+        raise IsADirectoryError(f"{path} is a folder, not a file: in its place put the original "
+                                "MNIST file of that name.") from error
+    with f:
+        if path.suffix != ".gz":
+            return _read(f, path)
+        try:
+            with gzip.GzipFile(fileobj=f, mode="rb") as unzipped:
+                return _read(unzipped, path)
+        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
+            raise IdxFormatError(
+                f"{path}: the gzip file is truncated or corrupt ({error}). Replace it with a fresh "
+                "copy of the original file.") from error
+
+
+def _read(f, path):
+    """f.read(), where an I/O error of the disk says so (it is not a damaged file)."""
+    try:
+        return f.read()
+    except gzip.BadGzipFile:
+        raise
+    except OSError as error:
+        raise OSError(f"{path}: the file cannot be read ({error}).") from error
 
 
 def parse_idx(data, expected_magic, name="IDX data"):
@@ -53,8 +78,12 @@ def parse_idx(data, expected_magic, name="IDX data"):
     if len(data) < header:
         raise IdxFormatError(f"{name}: the file ends inside its header ({len(data)} bytes).")
     shape = struct.unpack(f">{ndim}i", data[4:header])
-    expected = header + int(np.prod(shape, dtype=np.int64))
-    if min(shape) < 0 or len(data) != expected:
+    if min(shape) < 0:
+        raise IdxFormatError(
+            f"{name}: the header gives shape {shape}, with a negative dimension. The file is "
+            "damaged or not an MNIST file: replace it.")
+    expected = header + math.prod(shape)  # Python integers: no overflow
+    if len(data) != expected:
         raise IdxFormatError(
             f"{name}: the header gives shape {shape}, which needs {expected} bytes, but the file "
             f"has {len(data)}. The file is truncated or damaged: replace it.")

