@@ -39,14 +39,17 @@ _mnist_reason = []
 
 
 def full_mnist_missing():
-    """None when the full MNIST set loads (MNIST_DIR, the cache, or a download), else why not."""
+    """None when the full MNIST set loads (MNIST_DIR, the cache, or a download), else why not,
+    in one line with the fix."""
     if not _mnist_reason:
         from dataset.mnist import MnistUnavailableError, load_raw
         try:
             load_raw(allow_subset=False)
             _mnist_reason.append(None)
-        except (MnistUnavailableError, OSError, ValueError) as error:
-            _mnist_reason.append(f"needs the full MNIST set, which cannot be had here ({error})")
+        except MnistUnavailableError as error:
+            _mnist_reason.append(f"needs the full MNIST set: {error.fix}")
+        except (OSError, ValueError) as error:  # a bad MNIST_DIR: the message names the path
+            _mnist_reason.append(f"needs the full MNIST set: {error}")
     return _mnist_reason[0]
 
 
