@@ -2,16 +2,20 @@
 driven by Playwright. Runs all cells of notebook 07, moves the learning-rate and
 hidden-size sliders, clicks Train, and waits until the curves are redrawn and the
 kernel reports the new settings. Everything it writes goes to a temporary folder.
+The server requires a random token (secrets.token_hex), so that no other local user
+can run code through it while the test runs.
 """
 import importlib.util
 import json
 import os
+import secrets
 import shutil
 import signal
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -71,7 +75,9 @@ def descendants(pid):
 @pytest.fixture
 def jupyterlab(tmp_path, full_mnist_dir):
     """A JupyterLab server on 127.0.0.1 serving a copy of notebook 07 (which needs the full
-    MNIST set: full_mnist_dir skips without it); stopped by PID."""
+    MNIST set: full_mnist_dir skips without it); stopped by PID. It requires a random token,
+    passed in its environment (JUPYTER_TOKEN), not on its command line, which any local user
+    can read in /proc. Yields the server's URL, the token and the temporary folder."""
     reason = requirements_missing()
     if reason:
         pytest.skip(reason)
@@ -81,28 +87,34 @@ def jupyterlab(tmp_path, full_mnist_dir):
     app_settings = tmp_path / "app-settings"
     app_settings.mkdir()
     (app_settings / "overrides.json").write_text(json.dumps(OVERRIDES))
+    token = secrets.token_hex(32)
     env = {**os.environ, **run_notebooks().reproducible_env(), "MNIST_DIR": str(full_mnist_dir),
+           "JUPYTER_TOKEN": token,
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
            "IPYTHONDIR": str(tmp_path / "ipython"), "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}
     port = free_port()
     log = open(tmp_path / "jupyterlab.log", "w")  # noqa: SIM115 (closed in teardown)
     server = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--allow-root", "--no-browser", "--ip=127.0.0.1",
-         f"--port={port}", "--ServerApp.token=", "--ServerApp.password=", f"--ServerApp.root_dir={served}",
+         f"--port={port}", f"--ServerApp.root_dir={served}",
          f"--LabApp.app_settings_dir={app_settings}", f"--LabApp.user_settings_dir={tmp_path / 'user-settings'}",
          f"--LabApp.workspaces_dir={tmp_path / 'workspaces'}"],
         cwd=served, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
     try:
+        status = urllib.request.Request(f"{url}/api/status", headers={"Authorization": f"token {token}"})
         for _ in range(300):
             try:
-                urllib.request.urlopen(f"{url}/api/status", timeout=1).close()
+                urllib.request.urlopen(status, timeout=1).close()
                 break
             except OSError:
                 if server.poll() is not None:
                     raise RuntimeError((tmp_path / "jupyterlab.log").read_text()) from None
                 time.sleep(0.2)
-        yield url, tmp_path
+        else:
+            raise RuntimeError("JupyterLab did not answer within 60 s:\n" + (tmp_path / "jupyterlab.log").read_text())
+        assert token not in Path(f"/proc/{server.pid}/cmdline").read_text()  # readable by any user
+        yield url, token, tmp_path
     finally:
         pids = [server.pid, *descendants(server.pid)]  # the server and its kernels
         for pid in pids:
@@ -125,14 +137,18 @@ def jupyterlab(tmp_path, full_mnist_dir):
 def test_lab_sliders_and_train_in_a_real_browser(jupyterlab):
     from playwright.sync_api import sync_playwright
 
-    url, tmp_path = jupyterlab
+    url, token, tmp_path = jupyterlab
+    for headers in ({}, {"Authorization": "token wrong"}):  # without the token, no access
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(urllib.request.Request(f"{url}/api/contents", headers=headers), timeout=5)
+        assert refused.value.code == 403
     stored = (ROOT / "notebooks" / NOTEBOOK).read_bytes()
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
         try:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})
-            page.goto(f"{url}/lab/tree/{NOTEBOOK}")
+            page.goto(f"{url}/lab/tree/{NOTEBOOK}?token={token}")
             status_bar = page.locator("#jp-main-statusbar")
             status_bar.get_by_text("Idle").wait_for(timeout=60_000)
 
@@ -142,16 +158,16 @@ def test_lab_sliders_and_train_in_a_real_browser(jupyterlab):
             outputs.filter(has_text="runs on the comparison plot").wait_for(timeout=180_000)  # the lab's last cell
             handles = page.locator(".noUi-handle")
             handles.nth(1).wait_for(timeout=30_000)
-            for index in (0, 1):  # learning rate 0.1 -> 0.2 (the next option), hidden size 100 -> 101
+            for index in (0, 1):  # learning rate 0.1 -> 0.2, hidden size 100 -> 200 (the next 1-2-3-5 options)
                 handles.nth(index).focus()
                 page.keyboard.press("ArrowRight")
             curves = page.locator("img.widget-image").first
             before = curves.get_attribute("src")
             page.locator("button.jupyter-button", has_text="Train").click()
 
-            status = page.locator(".widget-html-content", has_text="hidden=101")
-            status.filter(has_text="finished").wait_for(timeout=60_000)
-            assert "lr=0.2 " in status.first.inner_text()
+            run = page.locator(".widget-html-content tr", has_text="hidden=200")  # the table of runs
+            run.filter(has_text="finished").wait_for(timeout=60_000)
+            assert "lr=0.2 " in run.first.inner_text()
             page.wait_for_function("([img, src]) => img.src !== src", arg=[curves.element_handle(), before],
                                    timeout=10_000)
             page.screenshot(path=str(tmp_path / "lab.png"), full_page=False)
