@@ -351,7 +351,7 @@ def test_cache_whose_header_claims_a_huge_array_is_rebuilt_without_allocating(tm
 
 def test_cache_with_a_right_header_but_too_little_data_is_rebuilt(tmp_path, served):
     npz_with_header(tmp_path / "mnist.npz", (30, 28, 28))
-    assert "train_img: 10 bytes of data, expected 23520" in mnist._read_cache(tmp_path / "mnist.npz")[1]
+    assert "train_img: EOF: reading array data, expected 23520 bytes got 10" in mnist._read_cache(tmp_path / "mnist.npz")[1]
     *_, source = load_mnist(cache_dir=tmp_path, return_source=True)
     assert source.kind == "download"
 
