@@ -112,9 +112,10 @@ def draw_curves(runs):
         ax_loss.set(xlabel="iteration", ylabel="loss (log scale)", yscale="log", ylim=(low, LOSS_LIMITS[1]),
                     title="loss per iteration")
         ax_acc.set(xlabel="iteration", ylabel="accuracy", ylim=(0, 1), title="accuracy: test solid, train dotted")
-        for ax in (ax_loss, ax_acc):
+        right = max((r.settings.iterations for r in runs), default=100)  # the longest run as planned:
+        for ax in (ax_loss, ax_acc):                                       # no rescaling during a run
             ax.grid(alpha=0.3)
-            ax.set_xlim(left=0)
+            ax.set_xlim(0, right * 1.02)
         fig.subplots_adjust(left=0.075, right=0.975, bottom=0.15, top=0.9, wspace=0.25)  # fixed: fast, no jumps
         return png(fig)
 
@@ -194,6 +195,16 @@ def ready(lab):
     number = lab.runs[-1].number + 1 if lab.runs else 1
     return (f"<b>Ready to train</b>: press Train for run {number} with "
             f"{html.escape(lab.settings.label())}.")
+
+
+def progress_line(run):
+    """The status line during a run (its settings are in the table)."""
+    text = f"Run {run.number} running: iteration {len(run.losses)} of {run.settings.iterations}"
+    if run.losses:
+        text += f", loss {run.losses[-1]:.3f}"
+    if run.evals:
+        text += f", train accuracy {run.evals[-1][1]:.3f}, test accuracy {run.evals[-1][2]:.3f}"
+    return text
 
 
 def outcome(run):
@@ -301,7 +312,7 @@ class LabView:
                 self.progress.value = 0
             going = [r for r in lab.runs if r.status == "running"]
             if lab.notice:
-                self.status.value = (going[-1].summary() + "<br>" if going else "") + html.escape(lab.notice)
+                self.status.value = (progress_line(going[-1]) + "<br>" if going else "") + html.escape(lab.notice)
             elif not going:
                 self.status.value = ready(lab)
             return
@@ -324,7 +335,7 @@ class LabView:
             self.redraws += 1
             self.redraw_times.append(self._last_redraw)
             note = f"<br>{html.escape(lab.notice)}" if lab.notice else ""
-            self.status.value = (outcome(run) if ended else html.escape(run.summary())) + note
+            self.status.value = (outcome(run) if ended else progress_line(run)) + note
         if ended and run.status == "finished":
             self.results.value = draw_results(run, lab.x_test, lab.t_test)
             self.results.layout.display = ""

