@@ -83,7 +83,7 @@ def notebook_title(path):
 def stage(edition, src):
     """Copy one edition's notebooks (and an index page listing them) into src."""
     folder = NOTEBOOKS if edition == "en" else NOTEBOOKS / "ja"
-    paths = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+    paths = sorted(folder.glob("[0-9][0-9]*_*.ipynb"))
     src.mkdir(parents=True)
     for path in paths:
         shutil.copy2(path, src / path.name)

@@ -54,7 +54,7 @@ def full_mnist_missing():
 
 
 def notebooks(prefixes=()):
-    paths = sorted(HERE.glob("[0-9][0-9]_*.ipynb"))
+    paths = sorted(HERE.glob("[0-9][0-9]*_*.ipynb"))
     return [p for p in paths if not prefixes or p.name.startswith(tuple(prefixes))]
 
 

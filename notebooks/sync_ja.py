@@ -1,6 +1,7 @@
 """Keep the Japanese edition (notebooks/ja/) in step with the English one: one copy of the code.
 
     python notebooks/sync_ja.py            # sync every notebook, then list what needs translating
+    python notebooks/sync_ja.py 05 06b     # only the notebooks whose names start so
     python notebooks/sync_ja.py --check    # change nothing; exit 1 if anything is out of step
     python notebooks/sync_ja.py --accept 05_affine_and_softmax_with_loss:c12
                                            # mark a ja cell as up to date with the en text (after a review)
@@ -91,8 +92,9 @@ def write_if_changed(path, content):
     return True
 
 
-def english_notebooks():
-    return sorted(HERE.glob("[0-9][0-9]_*.ipynb"))
+def english_notebooks(prefixes=()):
+    paths = sorted(HERE.glob("[0-9][0-9]*_*.ipynb"))
+    return [p for p in paths if not prefixes or p.name.startswith(tuple(prefixes))]
 
 
 def accept(spec):
@@ -116,8 +118,9 @@ def main(argv):
             accept(spec)
         return 0
     check = argv[:1] == ["--check"]
+    prefixes = argv[1:] if check else argv
     out_of_step = 0
-    for en_path in english_notebooks():
+    for en_path in english_notebooks(prefixes):
         ja_path = JA / en_path.name
         ja = load(ja_path) if ja_path.exists() else None
         nb, missing, outdated = synced(load(en_path), ja)
