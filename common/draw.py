@@ -6,7 +6,7 @@ edges shows which value belongs to which edge.
 
 Sizes are in inches and fonts in points: the figure grows with the graph, so
 a label is 10.5 pt wherever the figure is shown at its natural size (an SVG in
-a Markdown cell, or a PNG at the notebook's dpi).
+a Markdown cell, or a PNG in a notebook, drawn at 120 dpi or the notebook's higher one).
 """
 import matplotlib.pyplot as plt
 import numpy as np
@@ -15,6 +15,7 @@ from matplotlib.patches import Circle
 FORWARD_COLOR, BACKWARD_COLOR = "#1f5fbf", "#c0392b"
 DX, DY, RADIUS = 1.35, 1.0, 0.24  # inches: column and row spacing (at least), node radius
 LABEL_SIZE, NAME_SIZE, OP_SIZE = 10.5, 11.5, 12.5  # points
+DPI = 120  # at least: a PNG of a graph (in a notebook) stays sharp; an SVG does not depend on it
 CHAR_WIDTH = 0.62  # a digit's width in DejaVu Sans, in font sizes: to size the label boxes
 
 
@@ -185,7 +186,7 @@ def draw_graph(graph, title=None, show_backward=True):
     x0, x1 = min(xs) - left, max(xs) + right
     y0, y1 = min(ys) - RADIUS - 0.12, max(ys) + RADIUS + 0.12
     top = 0.35 if title else 0
-    fig = plt.figure(figsize=(x1 - x0, y1 - y0 + top))
+    fig = plt.figure(figsize=(x1 - x0, y1 - y0 + top), dpi=max(DPI, plt.rcParams["figure.dpi"]))
     ax = fig.add_axes((0, 0, 1, (y1 - y0) / (y1 - y0 + top)))
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
