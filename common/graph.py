@@ -80,6 +80,17 @@ class Reciprocal:
         return -dout * self.out**2
 
 
+class Log:
+    """y = log(x) for x > 0, elementwise; dx = dy / x."""
+
+    def forward(self, x):
+        self.x = x
+        return np.log(x)
+
+    def backward(self, dout):
+        return dout / self.x
+
+
 class Graph:
     def __init__(self):
         self.nodes = []    # in the order they were computed

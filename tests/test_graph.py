@@ -60,3 +60,13 @@ def test_without_retain_grad_only_the_leaves_have_gradients():
     g = graph_of(y)
     assert [n.edge_grads for n in g.nodes] == [None, None, None, None]
     assert float(g.nodes[0].grad) == pytest.approx(3 * np.exp(2))
+
+
+def test_log_node_backward_matches_a_central_difference():
+    from common.graph import Log
+
+    x, dout, h = np.array([0.2, 1.0, 3.5]), np.array([1.5, -0.5, 2.0]), 1e-5
+    node = Log()
+    assert np.allclose(node.forward(x), np.log(x))
+    numerical = dout * (np.log(x + h) - np.log(x - h)) / (2 * h)
+    assert np.allclose(node.backward(dout), numerical, rtol=1e-8)
