@@ -6,7 +6,8 @@
 Nothing is executed: the pages show the outputs stored in the notebooks (checked by nbval).
 Every browser asset is served by the site itself: MathJax 3 (only the TeX-to-CHTML component
 and its fonts), require.js and the widget renderer (@jupyter-widgets/html-manager), fetched
-once with `npm pack` at the versions pinned in docs/package.json and kept in docs/_npm/.
+once with `npm pack` at the versions pinned in docs/package.json and kept in docs/_npm/
+(or in $BACKPROP_NPM_CACHE).
 The build works in a temporary folder and moves the finished site into place, so a failed
 build leaves the previous one as it was.
 """
@@ -23,7 +24,7 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 ROOT = DOCS.parent
 NOTEBOOKS = ROOT / "notebooks"
-NPM_CACHE = DOCS / "_npm"
+NPM_CACHE = Path(os.environ.get("BACKPROP_NPM_CACHE") or DOCS / "_npm")  # the site test points it elsewhere
 TITLES = {"en": ("Backprop from Scratch", "The notebooks"), "ja": ("Backprop from Scratch 日本語版", "ノートブック")}
 INTRO = {
     "en": "An interactive notebook series that shows how backpropagation really works, following chapter 5 of "
@@ -47,7 +48,7 @@ def npm_assets():
         if not (folder / "package.json").exists():
             if shutil.which("npm") is None:
                 raise SystemExit("npm is needed once to fetch the site's browser assets: apt-get install npm")
-            NPM_CACHE.mkdir(exist_ok=True)
+            NPM_CACHE.mkdir(parents=True, exist_ok=True)
             with tempfile.TemporaryDirectory(dir=NPM_CACHE) as tmp:
                 out = subprocess.run(["npm", "pack", "--silent", f"{name}@{version}"], cwd=tmp, check=True,
                                      capture_output=True, text=True).stdout.split()[-1]
