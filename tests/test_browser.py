@@ -5,6 +5,7 @@ kernel reports the new settings. Everything it writes goes to a temporary folder
 The server requires a random token (secrets.token_hex), so that no other local user
 can run code through it while the test runs.
 """
+import contextlib
 import importlib.util
 import json
 import os
@@ -74,21 +75,30 @@ def descendants(pid):
 
 @pytest.fixture
 def jupyterlab(tmp_path, full_mnist_dir):
-    """A JupyterLab server on 127.0.0.1 serving a copy of notebook 07 (which needs the full
-    MNIST set: full_mnist_dir skips without it); stopped by PID. It requires a random token,
-    passed in its environment (JUPYTER_TOKEN), not on its command line, which any local user
-    can read in /proc. Yields the server's URL, the token and the temporary folder."""
+    """A JupyterLab server serving a copy of notebook 07 (which needs the full MNIST set:
+    full_mnist_dir skips without it). Yields the server's URL, the token and the temporary folder."""
     reason = requirements_missing()
     if reason:
         pytest.skip(reason)
+    with jupyterlab_server(tmp_path, [ROOT / "notebooks" / NOTEBOOK], {"MNIST_DIR": str(full_mnist_dir)}) as served:
+        yield served
+
+
+@contextlib.contextmanager
+def jupyterlab_server(tmp_path, notebooks, extra_env=None):
+    """A JupyterLab server on 127.0.0.1 serving copies of the given notebooks from a temporary
+    folder, with throw-away settings; stopped with its kernels by PID. It requires a random
+    token, passed in its environment (JUPYTER_TOKEN), not on its command line, which any local
+    user can read in /proc. Yields the server's URL, the token and the temporary folder."""
     served = tmp_path / "served"
     served.mkdir()
-    shutil.copy(ROOT / "notebooks" / NOTEBOOK, served / NOTEBOOK)
+    for path in notebooks:
+        shutil.copy(path, served / path.name)
     app_settings = tmp_path / "app-settings"
     app_settings.mkdir()
     (app_settings / "overrides.json").write_text(json.dumps(OVERRIDES))
     token = secrets.token_hex(32)
-    env = {**os.environ, **run_notebooks().reproducible_env(), "MNIST_DIR": str(full_mnist_dir),
+    env = {**os.environ, **run_notebooks().reproducible_env(), **(extra_env or {}),
            "JUPYTER_TOKEN": token,
            "JUPYTER_RUNTIME_DIR": str(tmp_path / "runtime"),
            "IPYTHONDIR": str(tmp_path / "ipython"), "JUPYTER_CONFIG_DIR": str(tmp_path / "config")}

@@ -80,3 +80,38 @@ def test_first_notebooks_link_to_each_other():
 
 def test_the_check_mode_of_sync_ja_agrees(capsys):
     assert sync_ja().main(["--check"]) == 0, capsys.readouterr().out
+
+
+def test_a_japanese_notebook_opens_in_jupyterlab_with_its_text_and_math_rendered(tmp_path):
+    """Notebook 05 of the ja edition in JupyterLab in headless Chromium: its Markdown renders in
+    Japanese and its math is typeset by MathJax (nothing is run, nothing written into the repo)."""
+    from test_browser import CHROMIUM, jupyterlab_server, requirements_missing
+
+    reason = requirements_missing()
+    if reason:
+        pytest.skip(reason)
+    from playwright.sync_api import sync_playwright
+
+    name = "05_affine_and_softmax_with_loss.ipynb"
+    ja_path = ROOT / "notebooks" / "ja" / name
+    stored = ja_path.read_bytes()
+    heading = next(line.lstrip("# ").strip() for c in load(ja_path)["cells"] if c["cell_type"] == "markdown"
+                   for line in "".join(c["source"]).splitlines() if line.startswith("# "))
+    with jupyterlab_server(tmp_path, [ja_path]) as (url, token, _), sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
+            page.goto(f"{url}/lab/tree/{name}?token={token}")
+            page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=60_000)
+            markdown = page.locator(".jp-RenderedMarkdown")
+            markdown.get_by_text(heading, exact=False).first.wait_for(timeout=30_000)
+            page.locator(".jp-RenderedMarkdown mjx-container").first.wait_for(timeout=30_000)
+            texts = markdown.all_inner_texts()
+            page.screenshot(path=str(tmp_path / "ja-notebook.png"))
+        finally:
+            browser.close()
+    rendered = "\n".join(texts)
+    assert len(JAPANESE.findall(rendered)) > 500, "the rendered Markdown should be Japanese"
+    assert "$$" not in rendered, "math left untypeset"
+    assert ja_path.read_bytes() == stored
