@@ -69,6 +69,35 @@ def run_color(k):
 LOSS_LIMITS = (1e-2, 1e2)  # log scale: a diverging loss (10 times the first) stays on the plot
 
 
+def spread(values, gap, low, high):
+    """Label heights near values (same order), at least gap apart and within [low, high] where
+    there is room: the run numbers at the ends of curves that end close together stay readable."""
+    values = np.asarray(values, dtype=float)
+    order = np.argsort(values, kind="stable")
+    placed = np.clip(values[order], low, high)
+    for i in range(1, len(placed)):  # push up ...
+        placed[i] = max(placed[i], placed[i - 1] + gap)
+    excess = placed[-1] - high if len(placed) else 0.0
+    if excess > 0:  # ... then back down where the top ran over
+        placed[-1] -= excess
+        for i in range(len(placed) - 2, -1, -1):
+            placed[i] = min(placed[i], placed[i + 1] - gap)
+    result = np.empty_like(placed)
+    result[order] = placed
+    return result
+
+
+def label_ends(ax, ends, gap, low, high, log=False):
+    """Write each run's number (ends: (x, y, number, colour)) just right of its curve's end."""
+    if not ends:
+        return
+    ys = [np.log10(y) if log else y for _, y, _, _ in ends]
+    heights = spread(ys, gap, np.log10(low) if log else low, np.log10(high) if log else high)
+    for (x, _, number, color), h in zip(ends, heights):
+        ax.annotate(str(number), (x, 10 ** h if log else h), xytext=(4, 0), textcoords="offset points",
+                    color=color, fontsize=10, fontweight="bold", va="center", annotation_clip=False)
+
+
 def draw_curves(runs):
     """Loss per iteration (log scale) and accuracy of every run, the newest in full colour and
     labelled with its number. A diverged run ends in a red cross at the loss it diverged with
@@ -82,7 +111,7 @@ def draw_curves(runs):
             positive = [x for x in run.losses if x > 0]
             if positive:
                 low = min(low, max(1e-4, 10 ** np.floor(np.log10(min(positive)))))
-        diverged = 0
+        diverged, loss_ends, accuracy_ends = 0, [], []
         for k, run in enumerate(runs):
             color, alpha = run_color(k), 1.0 if k == len(runs) - 1 else 0.45
             its, losses = list(range(len(run.losses))), list(run.losses)
@@ -100,17 +129,17 @@ def draw_curves(runs):
             if losses:
                 ax_loss.plot(its, losses, color=color, alpha=alpha, lw=0.9)
             if losses and run.diverged_at is None:
-                ax_loss.annotate(str(run.number), (its[-1], max(min(losses[-1], LOSS_LIMITS[1]), low)),
-                                 xytext=(3, 3), textcoords="offset points", color=color, fontsize=10,
-                                 fontweight="bold")
+                loss_ends.append((its[-1], max(min(losses[-1], LOSS_LIMITS[1]), low), run.number, color))
             if len(run.evals) > 1:
                 its, train, test = zip(*run.evals)
                 ax_acc.plot(its, test, "-", color=color, alpha=alpha, lw=1.5)
                 ax_acc.plot(its, train, ":", color=color, alpha=alpha, lw=1.5)
-                ax_acc.annotate(str(run.number), (its[-1], test[-1]), xytext=(3, -3), textcoords="offset points",
-                                color=color, fontsize=10, fontweight="bold", va="top")
+                accuracy_ends.append((its[-1], test[-1], run.number, color))
         ax_loss.set(xlabel="iteration", ylabel="loss (log scale)", yscale="log", ylim=(low, LOSS_LIMITS[1]),
                     title="loss per iteration")
+        decades = np.log10(LOSS_LIMITS[1]) - np.log10(low)
+        label_ends(ax_loss, loss_ends, 0.075 * decades, low, LOSS_LIMITS[1], log=True)  # about 10 pt apart
+        label_ends(ax_acc, accuracy_ends, 0.075, 0.0, 1.0)
         ax_acc.set(xlabel="iteration", ylabel="accuracy", ylim=(0, 1), title="accuracy: test solid, train dotted")
         right = max((r.settings.iterations for r in runs), default=100)  # the longest run as planned:
         for ax in (ax_loss, ax_acc):                                       # no rescaling during a run

@@ -418,3 +418,13 @@ def test_a_diverged_run_keeps_where_it_diverged(lab):
     run = lab.train()
     lab.wait()
     assert run.diverged_at == len(run.losses) and run.diverged_loss > 10 * run.losses[0]
+
+
+def test_run_numbers_at_curve_ends_are_spread_apart():
+    from common.lab_view import spread
+    heights = spread([0.88, 0.878, 0.41, 0.995], gap=0.075, low=0.0, high=1.0)
+    assert np.all(np.diff(np.sort(heights)) >= 0.075 - 1e-12)   # no two labels overlap
+    assert heights.max() <= 1.0 and heights.min() >= 0.0          # all inside the axis
+    assert np.argsort(heights).tolist() == [2, 1, 0, 3]           # in the order of the curves
+    assert heights[2] == 0.41                                     # a label with room stays at its curve
+    assert spread([], 0.1, 0, 1).size == 0
