@@ -216,7 +216,7 @@ def runs_table(runs):
         rows.append(f"<tr><td style='color:{run_color(k)};font-weight:bold;padding-right:6px'>&#9632; {run.number}"
                     f"</td><td style='padding-right:12px'>{html.escape(run.settings.label())}</td>"
                     f"<td>{outcome}</td></tr>")
-    return ("<div style='max-height:7.5em;overflow-y:auto;font-size:13px;line-height:1.45'>"
+    return ("<div style='max-height:8em;overflow-y:auto;font-size:13px;line-height:1.45'>"
             "<table style='border-collapse:collapse'>" + "".join(rows) + "</table></div>")
 
 
