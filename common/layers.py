@@ -30,7 +30,7 @@ from common.functions import (
     step_function,
     sum_squared_error,
 )
-from common.util import col2im, im2col, output_length
+from common.util import col2im, col2im_per_image, im2col, im2col_per_image, output_length
 
 __all__ = [
     "MulLayer", "AddLayer", "Relu", "Sigmoid", "Affine", "SoftmaxWithLoss", "Dropout",
@@ -307,6 +307,11 @@ class Convolution:
     W (FN, C, FH, FW), b (FN,); x (N, C, H, W) -> out (N, FN, OH, OW) with
     OH = (H + 2*pad - FH) // stride + 1, likewise OW. backward(dout, need_dx=False)
     sets dW and db only, as Affine's.
+
+    The im2col matrix is kept one image at a time, transposed: cols (N, C*FH*FW, OH*OW),
+    a window per column. Then the filters as rows, col_W.T (FN, C*FH*FW), times cols
+    give out in (N, FN, OH*OW) order with no transpose, and the gradient of cols comes
+    back the same way. `col` is the book's (N*OH*OW, C*FH*FW) matrix of the same numbers.
     """
 
     def __init__(self, W, b, stride=1, pad=0):
@@ -320,10 +325,15 @@ class Convolution:
         self.stride = stride
         self.pad = pad
         self.x = None      # (N, C, H, W): the input
-        self.col = None    # (N*OH*OW, C*FH*FW): its windows, one per row
+        self.cols = None   # (N, C*FH*FW, OH*OW): its windows, one per column, image by image
         self.col_W = None  # (C*FH*FW, FN): the filters, one per column
         self.dW = None
         self.db = None
+
+    @property
+    def col(self):
+        """The book's im2col matrix (N*OH*OW, C*FH*FW), one window per row: cols, transposed."""
+        return None if self.cols is None else self.cols.transpose(0, 2, 1).reshape(-1, self.cols.shape[1])
 
     def output_shape(self, x_shape):
         """(N, FN, OH, OW) for an input of shape (N, C, H, W)."""
@@ -342,23 +352,24 @@ class Convolution:
         if H + 2 * self.pad < FH or W + 2 * self.pad < FW:
             raise ValueError(f"Convolution filter {FH}x{FW} does not fit input of shape "
                              f"{x.shape} with pad {self.pad}")
-        _, _, out_h, out_w = self.output_shape(x.shape)
         self.x = x
-        self.col = im2col(x, FH, FW, self.stride, self.pad)  # (N*OH*OW, C*FH*FW)
-        self.col_W = self.W.reshape(FN, -1).T                 # (C*FH*FW, FN)
-        out = self.col @ self.col_W + self.b
-        return out.reshape(N, out_h, out_w, FN).transpose(0, 3, 1, 2)
+        self.cols = im2col_per_image(x, FH, FW, self.stride, self.pad)  # (N, C*FH*FW, OH*OW)
+        self.col_W = self.W.reshape(FN, -1).T                            # (C*FH*FW, FN)
+        out = (self.col_W.T @ self.cols).astype(np.result_type(x, self.W, self.b), copy=False)
+        out += self.b.reshape(FN, 1)                                      # (N, FN, OH*OW)
+        return out.reshape(self.output_shape(x.shape))
 
     def backward(self, dout, need_dx=True):
         check_dout(self, dout, None if self.x is None else self.output_shape(self.x.shape))
         FN, C, FH, FW = self.W.shape
-        dout = dout.transpose(0, 2, 3, 1).reshape(-1, FN)   # (N*OH*OW, FN)
-        self.db = dout.sum(axis=0).astype(self.b.dtype, copy=False)
-        self.dW = (self.col.T @ dout).T.reshape(self.W.shape).astype(self.W.dtype, copy=False)
+        dout = dout.reshape(dout.shape[0], FN, -1)                           # (N, FN, OH*OW)
+        self.db = dout.sum(axis=(0, 2)).astype(self.b.dtype, copy=False)
+        dW = (dout @ self.cols.transpose(0, 2, 1)).sum(axis=0)              # (FN, C*FH*FW)
+        self.dW = dW.reshape(self.W.shape).astype(self.W.dtype, copy=False)
         if not need_dx:
             return None
-        dcol = dout @ self.col_W.T
-        return col2im(dcol, self.x.shape, FH, FW, self.stride, self.pad)
+        dcols = self.col_W @ dout                                            # (N, C*FH*FW, OH*OW)
+        return col2im_per_image(dcols, self.x.shape, FH, FW, self.stride, self.pad)
 
 
 class Pooling:
@@ -367,8 +378,9 @@ class Pooling:
     The gradient flows only to the maximum of each window (the first one on ties).
     Padding adds zeros, as in the book. The default stride is the book's, 1: pass
     stride=2 for windows that do not overlap (Pooling(2, 2, stride=2) halves 28 to 14).
-    Both passes loop over the pool_h * pool_w offsets within a window, each time
-    handling that offset of every window at once.
+    Both passes loop over the pool_h * pool_w offsets (i, j) within a window, each time
+    handling that offset of every window at once. forward keeps, in `offset`, the
+    k = i * pool_w + j of each window's first maximum; backward sends the gradient there.
     """
 
     def __init__(self, pool_h, pool_w, stride=1, pad=0):
@@ -380,9 +392,9 @@ class Pooling:
         self.pool_w = pool_w
         self.stride = stride
         self.pad = pad
-        self.x = None    # (N, C, H, W): the input
-        self.xp = None   # the input with pad zeros around H and W
-        self.out = None  # (N, C, OH, OW): the maximum of each window
+        self.x = None       # (N, C, H, W): the input
+        self.out = None     # (N, C, OH, OW): the maximum of each window
+        self.offset = None  # (N, C, OH, OW): where in its window the maximum is, k = i * pool_w + j
 
     def _offsets(self, out_h, out_w):
         """(rows, cols) of the k-th offset (i, j) in the window, as slices of the padded input."""
@@ -401,36 +413,35 @@ class Pooling:
             raise ValueError(f"Pooling window {ph}x{pw} does not fit input of shape {x.shape} with pad {p}")
         out_h, out_w = output_length(H, ph, self.stride, p), output_length(W, pw, self.stride, p)
         self.x = x
-        self.xp = np.pad(x, [(0, 0), (0, 0), (p, p), (p, p)]) if p else x
-        self.out = None
-        for rows, cols in self._offsets(out_h, out_w):
-            here = self.xp[:, :, rows, cols]
-            self.out = here.copy() if self.out is None else np.maximum(self.out, here)
+        xp = np.pad(x, [(0, 0), (0, 0), (p, p), (p, p)]) if p else x
+        k_type = np.uint8 if ph * pw <= 256 else np.intp
+        for k, (rows, cols) in enumerate(self._offsets(out_h, out_w)):
+            here = xp[:, :, rows, cols].copy()  # contiguous: > and max below run faster on it
+            if k == 0:
+                self.out, self.offset = here, np.zeros(here.shape, dtype=k_type)
+                continue
+            later = here > self.out  # strictly greater: on a tie the first maximum stays
+            np.maximum(self.offset, later * k_type(k), out=self.offset)  # k exceeds every earlier offset
+            np.maximum(self.out, here, out=self.out)
         return self.out
 
     def backward(self, dout):
         check_dout(self, dout, getattr(self.out, "shape", None))
         N, C, H, W = self.x.shape
-        p, s = self.pad, self.stride
-        dx = np.zeros((N, C, H + 2 * p + s - 1, W + 2 * p + s - 1), dtype=dout.dtype)
-        unclaimed = np.ones(self.out.shape, dtype=bool)  # windows whose maximum is not found yet
-        for rows, cols in self._offsets(*dout.shape[2:]):
-            hit = self.xp[:, :, rows, cols] == self.out
-            hit &= unclaimed  # the first maximum of a window takes the gradient
-            unclaimed &= ~hit
-            dx[:, :, rows, cols] += dout * hit
-        return dx[:, :, p : H + p, p : W + p]
+        p, s, (out_h, out_w) = self.pad, self.stride, dout.shape[2:]
+        overlap = s < max(self.pool_h, self.pool_w)  # then a pixel's gradients from several windows add up
+        tiles = s == self.pool_h == self.pool_w and (s * out_h, s * out_w) == (H + 2 * p, W + 2 * p)
+        dx = (np.empty if tiles else np.zeros)((N, C, H + 2 * p, W + 2 * p), dtype=dout.dtype)  # tiles: all set below
+        for k, (rows, cols) in enumerate(self._offsets(out_h, out_w)):  # slices end inside dx
+            to_k = self.offset == k  # the windows whose maximum is at offset k
+            if overlap:
+                dx[:, :, rows, cols] += dout * to_k
+            else:
+                np.multiply(dout, to_k, out=dx[:, :, rows, cols])
+        return dx[:, :, p : H + p, p : W + p] if p else dx
 
     @property
     def arg_max(self):
         """The book's: for each window, the index (row-major in pool_h x pool_w) of its first
-        maximum, flat in (N, OH, OW, C) order. Worked out from out when asked for."""
-        if self.out is None:
-            return None
-        arg = np.zeros(self.out.shape, dtype=np.intp)
-        unclaimed = np.ones(self.out.shape, dtype=bool)
-        for k, (rows, cols) in enumerate(self._offsets(*self.out.shape[2:])):
-            hit = (self.xp[:, :, rows, cols] == self.out) & unclaimed
-            arg[hit] = k
-            unclaimed &= ~hit
-        return arg.transpose(0, 2, 3, 1).ravel()
+        maximum, flat in (N, OH, OW, C) order: `offset`, in the book's order."""
+        return None if self.offset is None else self.offset.transpose(0, 2, 3, 1).astype(np.intp).ravel()

@@ -76,6 +76,39 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
     return img[:, :, pad : H + pad, pad : W + pad]
 
 
+def im2col_per_image(x, filter_h, filter_w, stride=1, pad=0):
+    """im2col's numbers laid out one image at a time, a window per column:
+    x (N, C, H, W) -> cols (N, C*filter_h*filter_w, OH*OW), rows in (c, fh, fw) order.
+
+    cols[n] is im2col(x[n:n+1], ...).T, so filters (FN, C*fh*fw) @ cols gives the
+    convolution already in (N, FN, OH*OW) order. Copied from a strided window view
+    with the output positions innermost, where they are contiguous in x.
+    """
+    N, C, H, W = x.shape
+    out_h = output_length(H, filter_h, stride, pad)
+    out_w = output_length(W, filter_w, stride, pad)
+    img = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)]) if pad else x
+    windows = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))  # (N, C, H', W', fh, fw)
+    windows = windows[:, :, : stride * out_h : stride, : stride * out_w : stride]
+    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * filter_h * filter_w, out_h * out_w)
+
+
+def col2im_per_image(cols, input_shape, filter_h, filter_w, stride=1, pad=0):
+    """The adjoint of im2col_per_image: add every column of cols (N, C*fh*fw, OH*OW)
+    back into its window of an (N, C, H, W) image. Loops over the fh*fw filter offsets,
+    each adding one (N, C, OH, OW) block of contiguous rows.
+    """
+    N, C, H, W = input_shape
+    out_h = output_length(H, filter_h, stride, pad)
+    out_w = output_length(W, filter_w, stride, pad)
+    cols = cols.reshape(N, C, filter_h, filter_w, out_h, out_w)
+    img = np.zeros((N, C, H + 2 * pad, W + 2 * pad), dtype=cols.dtype)
+    for y in range(filter_h):
+        for x in range(filter_w):  # slices end inside img: the last window fits
+            img[:, :, y : y + stride * out_h : stride, x : x + stride * out_w : stride] += cols[:, :, y, x]
+    return img[:, :, pad : H + pad, pad : W + pad] if pad else img
+
+
 # --- parameter files -------------------------------------------------------------------------
 
 def _latin1_encode(text, encoding):
