@@ -176,9 +176,16 @@ class TrainingLab:
             self._view = LabView(self)
         return self._view
 
+    # What a front end without the widgets' live state shows instead of the lab: JupyterLab 4
+    # with ipywidgets 8 does not restore widgets from a notebook's stored state before its
+    # kernel has run the cell (jupyterlab/jupyterlab#15361), so it shows this text.
+    PLACEHOLDER = "The training lab appears here when the notebook runs: Run > Run All Cells."
+
     def _ipython_display_(self):
         from IPython.display import display
-        display(self.view().widget)
+        bundle = self.view().widget._repr_mimebundle_()
+        bundle["text/plain"] = self.PLACEHOLDER  # not "VBox(children=(HBox(..."
+        display(bundle, raw=True)
 
     @staticmethod
     def _labels(t):

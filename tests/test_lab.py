@@ -428,3 +428,17 @@ def test_run_numbers_at_curve_ends_are_spread_apart():
     assert np.argsort(heights).tolist() == [2, 1, 0, 3]           # in the order of the curves
     assert heights[2] == 0.41                                     # a label with room stays at its curve
     assert spread([], 0.1, 0, 1).size == 0
+
+
+def test_the_lab_displays_as_its_widget_with_a_readable_text_fallback(monkeypatch):
+    import IPython.display
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, raw=False: shown.append((obj, raw)))
+    rng = np.random.default_rng(0)
+    x, t = rng.random((40, 784), dtype=np.float32), rng.integers(0, 10, 40)
+    lab = TrainingLab(x, t, x, t, eval_size=20)
+    lab._ipython_display_()
+    (bundle, raw), = shown
+    assert raw and bundle["text/plain"] == TrainingLab.PLACEHOLDER
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == lab.view().widget.model_id
