@@ -308,10 +308,11 @@ class Convolution:
     OH = (H + 2*pad - FH) // stride + 1, likewise OW. backward(dout, need_dx=False)
     sets dW and db only, as Affine's.
 
-    The im2col matrix is kept one image at a time, transposed: cols (N, C*FH*FW, OH*OW),
-    a window per column. Then the filters as rows, col_W.T (FN, C*FH*FW), times cols
-    give out in (N, FN, OH*OW) order with no transpose, and the gradient of cols comes
-    back the same way. `col` is the book's (N*OH*OW, C*FH*FW) matrix of the same numbers.
+    The im2col matrix is kept one image at a time, transposed, with a row of ones below:
+    cols (N, C*FH*FW + 1, OH*OW), a window per column. The filters as rows with the bias
+    as one more weight, that of the constant 1, (FN, C*FH*FW + 1), times cols give out
+    in (N, FN, OH*OW) order, bias included, with no transpose; in backward one product
+    gives dW and db. `col` is the book's (N*OH*OW, C*FH*FW) matrix of the same windows.
     """
 
     def __init__(self, W, b, stride=1, pad=0):
@@ -325,15 +326,15 @@ class Convolution:
         self.stride = stride
         self.pad = pad
         self.x = None      # (N, C, H, W): the input
-        self.cols = None   # (N, C*FH*FW, OH*OW): its windows, one per column, image by image
+        self.cols = None   # (N, C*FH*FW + 1, OH*OW): its windows, one per column, image by image; ones
         self.col_W = None  # (C*FH*FW, FN): the filters, one per column
         self.dW = None
         self.db = None
 
     @property
     def col(self):
-        """The book's im2col matrix (N*OH*OW, C*FH*FW), one window per row: cols, transposed."""
-        return None if self.cols is None else self.cols.transpose(0, 2, 1).reshape(-1, self.cols.shape[1])
+        """The book's im2col matrix (N*OH*OW, C*FH*FW), one window per row: cols transposed, no ones."""
+        return None if self.cols is None else self.cols[:, :-1].transpose(0, 2, 1).reshape(-1, self.cols.shape[1] - 1)
 
     def output_shape(self, x_shape):
         """(N, FN, OH, OW) for an input of shape (N, C, H, W)."""
@@ -353,22 +354,21 @@ class Convolution:
             raise ValueError(f"Convolution filter {FH}x{FW} does not fit input of shape "
                              f"{x.shape} with pad {self.pad}")
         self.x = x
-        self.cols = im2col_per_image(x, FH, FW, self.stride, self.pad)  # (N, C*FH*FW, OH*OW)
-        self.col_W = self.W.reshape(FN, -1).T                            # (C*FH*FW, FN)
-        out = (self.col_W.T @ self.cols).astype(np.result_type(x, self.W, self.b), copy=False)
-        out += self.b.reshape(FN, 1)                                      # (N, FN, OH*OW)
-        return out.reshape(self.output_shape(x.shape))
+        self.cols = im2col_per_image(x, FH, FW, self.stride, self.pad, ones_row=True)  # (N, C*FH*FW + 1, OH*OW)
+        self.col_W = self.W.reshape(FN, -1).T                                            # (C*FH*FW, FN)
+        filters_and_bias = np.hstack([self.col_W.T, self.b.reshape(FN, 1)])               # (FN, C*FH*FW + 1)
+        return (filters_and_bias @ self.cols).reshape(self.output_shape(x.shape))
 
     def backward(self, dout, need_dx=True):
         check_dout(self, dout, None if self.x is None else self.output_shape(self.x.shape))
         FN, C, FH, FW = self.W.shape
-        dout = dout.reshape(dout.shape[0], FN, -1)                           # (N, FN, OH*OW)
-        self.db = dout.sum(axis=(0, 2)).astype(self.b.dtype, copy=False)
-        dW = (dout @ self.cols.transpose(0, 2, 1)).sum(axis=0)              # (FN, C*FH*FW)
-        self.dW = dW.reshape(self.W.shape).astype(self.W.dtype, copy=False)
+        dout = dout.reshape(dout.shape[0], FN, -1)                      # (N, FN, OH*OW)
+        dW_db = (dout @ self.cols.transpose(0, 2, 1)).sum(axis=0)      # (FN, C*FH*FW + 1)
+        self.dW = dW_db[:, :-1].reshape(self.W.shape).astype(self.W.dtype, copy=False)
+        self.db = dW_db[:, -1].astype(self.b.dtype, copy=False)        # the weight of the ones: sum of dout
         if not need_dx:
             return None
-        dcols = self.col_W @ dout                                            # (N, C*FH*FW, OH*OW)
+        dcols = self.col_W @ dout                                       # (N, C*FH*FW, OH*OW)
         return col2im_per_image(dcols, self.x.shape, FH, FW, self.stride, self.pad)
 
 

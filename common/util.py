@@ -76,13 +76,15 @@ def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
     return img[:, :, pad : H + pad, pad : W + pad]
 
 
-def im2col_per_image(x, filter_h, filter_w, stride=1, pad=0):
+def im2col_per_image(x, filter_h, filter_w, stride=1, pad=0, ones_row=False):
     """im2col's numbers laid out one image at a time, a window per column:
     x (N, C, H, W) -> cols (N, C*filter_h*filter_w, OH*OW), rows in (c, fh, fw) order.
 
     cols[n] is im2col(x[n:n+1], ...).T, so filters (FN, C*fh*fw) @ cols gives the
     convolution already in (N, FN, OH*OW) order. Copied from a strided window view
     with the output positions innermost, where they are contiguous in x.
+    ones_row=True appends a row of ones, (N, C*fh*fw + 1, OH*OW): then a bias can
+    ride along as the weight of that constant input.
     """
     N, C, H, W = x.shape
     out_h = output_length(H, filter_h, stride, pad)
@@ -90,7 +92,11 @@ def im2col_per_image(x, filter_h, filter_w, stride=1, pad=0):
     img = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)]) if pad else x
     windows = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))  # (N, C, H', W', fh, fw)
     windows = windows[:, :, : stride * out_h : stride, : stride * out_w : stride]
-    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(N, C * filter_h * filter_w, out_h * out_w)
+    rows = C * filter_h * filter_w
+    cols = np.empty((N, rows + ones_row, out_h * out_w), dtype=x.dtype)
+    cols[:, rows:] = 1
+    cols[:, :rows].reshape(N, C, filter_h, filter_w, out_h, out_w)[...] = windows.transpose(0, 1, 4, 5, 2, 3)
+    return cols
 
 
 def col2im_per_image(cols, input_shape, filter_h, filter_w, stride=1, pad=0):
