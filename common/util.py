@@ -95,6 +95,7 @@ def im2col_per_image(x, filter_h, filter_w, stride=1, pad=0, ones_row=False):
     rows = C * filter_h * filter_w
     cols = np.empty((N, rows + ones_row, out_h * out_w), dtype=x.dtype)
     cols[:, rows:] = 1
+    # a view into cols (splitting the axes of a slice never copies), filled by one strided copy
     cols[:, :rows].reshape(N, C, filter_h, filter_w, out_h, out_w)[...] = windows.transpose(0, 1, 4, 5, 2, 3)
     return cols
 

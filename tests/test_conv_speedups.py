@@ -30,6 +30,9 @@ def test_im2col_per_image_is_the_books_im2col_transposed_and_col2im_per_image_it
     positions = output_length(h, fh, stride, pad) * output_length(w, fw, stride, pad)
     assert cols.shape == (n, c * fh * fw, positions)
     np.testing.assert_array_equal(cols.transpose(0, 2, 1).reshape(n * positions, -1), im2col(x, fh, fw, stride, pad))
+    with_ones = im2col_per_image(x, fh, fw, stride, pad, ones_row=True)
+    np.testing.assert_array_equal(with_ones[:, :-1], cols)
+    np.testing.assert_array_equal(with_ones[:, -1], 1)
     g = rng.standard_normal(cols.shape)
     back = col2im_per_image(g, x.shape, fh, fw, stride, pad)
     assert back.shape == x.shape
