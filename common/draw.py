@@ -8,6 +8,8 @@ Sizes are in inches and fonts in points: the figure grows with the graph, so
 a label is 10.5 pt wherever the figure is shown at its natural size (an SVG in
 a Markdown cell, or a PNG in a notebook, drawn at 120 dpi or the notebook's higher one).
 """
+import unicodedata
+
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.patches import Circle
@@ -30,6 +32,12 @@ def fmt(value):
         return f"{x:.4g}"
     text = f"{x:.4f}".rstrip("0").rstrip(".")
     return "0" if text == "-0" else text
+
+
+def text_width(text):
+    """The width of one line of text, in font sizes: CHAR_WIDTH a character, a full em for a
+    wide one (Japanese: りんごの個数)."""
+    return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else CHAR_WIDTH for c in text)
 
 
 def layout(graph):
@@ -178,8 +186,8 @@ def draw_graph(graph, title=None, show_backward=True):
     ts = _place(edges, circles)
 
     names = [n.name for n in graph.nodes if n.op is None]
-    left = 0.15 + CHAR_WIDTH * NAME_SIZE * max(map(len, names), default=1) / 72
-    right = 0.2 + CHAR_WIDTH * NAME_SIZE * max(map(len, graph.outputs), default=1) / 72
+    left = 0.15 + NAME_SIZE * max(map(text_width, names), default=CHAR_WIDTH) / 72
+    right = 0.2 + NAME_SIZE * max(map(text_width, graph.outputs), default=CHAR_WIDTH) / 72
     label_boxes = [b for e, t in zip(edges, ts) for b in e.boxes(t)]
     xs = [p[0] for p in [*pos.values(), *out_pos.values()]]
     ys = [p[1] for p in pos.values()] + [y for b in label_boxes for y in (b[1], b[3])]

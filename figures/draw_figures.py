@@ -1,8 +1,11 @@
 """Draw every SVG figure that the notebooks' Markdown cells show.
 
-    python figures/draw_figures.py          # writes figures/*.svg
+    python figures/draw_figures.py          # writes figures/*.svg and figures/ja/*.svg
 
-Deterministic: the same bytes on every run (fixed SVG hash salt, no date),
+The Japanese edition's figures (figures/ja/) are the same drawings with the book's
+Japanese names for the nodes (りんご, 消費税, 支払金額 ...), drawn with a Japanese font
+(IPAGothic, Debian's fonts-ipafont-gothic); text is stored as paths, so a reader's
+browser needs no such font. Deterministic: the same bytes on every run (fixed SVG hash salt, no date),
 so tests/test_figures.py can fail when a committed figure is not what this
 script draws. Each figure is drawn from a real computation (common.graph).
 """
@@ -25,26 +28,55 @@ from common.graph import (  # noqa: E402
 )
 
 HERE = Path(__file__).resolve().parent
+JA_FONTS = ["IPAGothic", "IPAPGothic", "Noto Sans CJK JP"]
+JA_NAMES = {  # the book's words, figures 5-2 to 5-17
+    "apple": "りんご", "apple num": "りんごの個数", "orange": "みかん", "orange num": "みかんの個数",
+    "tax": "消費税", "price": "支払金額", "apple price": "りんごの価格", "orange price": "みかんの価格",
+    "all price": "合計金額",
+}
 
 
-def figures():
-    """name -> matplotlib Figure, for every figure of the series."""
-    return {
-        "apple_forward": draw_graph(apple_graph()),
-        "apple_backward": draw_graph(backward_from_output(apple_graph())),
-        "apple_orange_forward": draw_graph(apple_orange_graph()),
-        "apple_orange_backward": draw_graph(backward_from_output(apple_orange_graph())),
-        "add_node_backward": draw_graph(backward_from_output(node_graph("+"), 1.3)),
-        "mul_node_backward": draw_graph(backward_from_output(node_graph("×"), 1.3)),
-        "sigmoid_backward": draw_graph(backward_from_output(sigmoid_graph(0.5))),
+def renamed(graph, names):
+    """graph with its nodes and outputs named by names (old -> new) where it has a new name."""
+    for node in graph.nodes:
+        node.name = names.get(node.name, node.name)
+    graph.outputs = {names.get(name, name): node for name, node in graph.outputs.items()}
+    return graph
+
+
+def figures(names=None):
+    """name -> matplotlib Figure, for every figure of the series; names renames the nodes."""
+    graphs = {
+        "apple_forward": apple_graph(),
+        "apple_backward": backward_from_output(apple_graph()),
+        "apple_orange_forward": apple_orange_graph(),
+        "apple_orange_backward": backward_from_output(apple_orange_graph()),
+        "add_node_backward": backward_from_output(node_graph("+"), 1.3),
+        "mul_node_backward": backward_from_output(node_graph("×"), 1.3),
+        "sigmoid_backward": backward_from_output(sigmoid_graph(0.5)),
     }
+    return {name: draw_graph(renamed(graph, names or {})) for name, graph in graphs.items()}
 
 
-def render_all():
-    """name -> SVG bytes."""
+def japanese_font():
+    """The first Japanese font matplotlib knows, or None."""
+    from matplotlib import font_manager
+    known = {font.name for font in font_manager.fontManager.ttflist}
+    return next((name for name in JA_FONTS if name in known), None)
+
+
+def render_all(edition="en"):
+    """name -> SVG bytes; edition "ja" names the nodes in Japanese (needs japanese_font())."""
+    settings = {"svg.hashsalt": "backprop-from-scratch", "svg.fonttype": "path"}
+    if edition == "ja":
+        font = japanese_font()
+        if font is None:
+            raise RuntimeError(f"no Japanese font for the ja figures: install one of {JA_FONTS} "
+                               "(apt-get install fonts-ipafont-gothic)")
+        settings["font.family"] = ["DejaVu Sans", font]  # digits as in the English figures; kana and kanji fall back
     out = {}
-    with matplotlib.rc_context({"svg.hashsalt": "backprop-from-scratch", "svg.fonttype": "path"}):
-        for name, fig in figures().items():
+    with matplotlib.rc_context(settings):
+        for name, fig in figures(JA_NAMES if edition == "ja" else {}).items():
             buffer = io.BytesIO()
             fig.savefig(buffer, format="svg", metadata={"Date": None})
             plt.close(fig)
@@ -53,9 +85,11 @@ def render_all():
 
 
 def main():
-    for name, svg in render_all().items():
-        (HERE / f"{name}.svg").write_bytes(svg)
-        print(f"wrote figures/{name}.svg")
+    for edition, folder in (("en", HERE), ("ja", HERE / "ja")):
+        folder.mkdir(exist_ok=True)
+        for name, svg in render_all(edition).items():
+            (folder / f"{name}.svg").write_bytes(svg)
+            print(f"wrote {folder.relative_to(HERE.parent)}/{name}.svg")
     return 0
 
 

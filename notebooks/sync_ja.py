@@ -44,10 +44,12 @@ def dump(nb):
 
 
 def placeholder(cell):
-    """The English cell, its links to ../figures made to work one folder deeper (notebooks/ja/)."""
+    """The English cell, its links to ../figures/x.svg made to lead to the Japanese figure
+    ../../figures/ja/x.svg (notebooks/ja/ is one folder deeper; figures/draw_figures.py
+    draws every figure in both languages)."""
     new = copy.deepcopy(cell)
-    new["source"] = text(cell).replace("](../figures/", "](../../figures/").replace('src="../figures/',
-                                                                                  'src="../../figures/')
+    new["source"] = text(cell).replace("](../figures/", "](../../figures/ja/").replace(
+        'src="../figures/', 'src="../../figures/ja/')
     return new
 
 

@@ -11,6 +11,18 @@ def drawn():
     return runpy.run_path(str(FIGURES / "draw_figures.py"))["render_all"]()
 
 
+def test_committed_japanese_figures_are_what_the_script_draws():
+    script = runpy.run_path(str(FIGURES / "draw_figures.py"))
+    if script["japanese_font"]() is None:
+        pytest.skip("no Japanese font for matplotlib (apt-get install fonts-ipafont-gothic)")
+    drawn_ja = script["render_all"]("ja")
+    assert {p.stem for p in (FIGURES / "ja").glob("*.svg")} == set(drawn_ja), "run: python figures/draw_figures.py"
+    for name, svg in drawn_ja.items():
+        assert (FIGURES / "ja" / f"{name}.svg").read_bytes() == svg, (
+            f"figures/ja/{name}.svg is not what figures/draw_figures.py draws: run the script and commit")
+    assert drawn_ja["apple_orange_forward"] != (FIGURES / "apple_orange_forward.svg").read_bytes()
+
+
 def test_the_script_is_deterministic(drawn):
     again = runpy.run_path(str(FIGURES / "draw_figures.py"))["render_all"]()
     assert again == drawn

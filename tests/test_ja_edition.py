@@ -69,6 +69,16 @@ def test_markdown_is_written_in_japanese(en_path):
     assert not untranslated, f"Markdown cells still in English: {untranslated}"
 
 
+def test_japanese_notebooks_show_the_japanese_figures():
+    for en_path in EN:
+        ja_path = ROOT / "notebooks" / "ja" / en_path.name
+        text = "".join("".join(c["source"]) for c in load(ja_path)["cells"] if c["cell_type"] == "markdown")
+        for link in re.findall(r"\]\(([^)]*figures/[^)]*)\)|src=\"([^\"]*figures/[^\"]*)\"", text):
+            link = link[0] or link[1]
+            assert "/figures/ja/" in link, f"{ja_path.name} shows the English figure {link}"
+            assert (ja_path.parent / link).resolve().exists(), f"{ja_path.name} links to a missing {link}"
+
+
 def test_first_notebooks_link_to_each_other():
     first = EN[0].name
     en_text = "".join("".join(c["source"]) for c in load(EN[0])["cells"] if c["cell_type"] == "markdown")
