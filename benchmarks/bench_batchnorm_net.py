@@ -11,7 +11,7 @@ import os
 import sys
 
 import numpy as np
-from timing import alternate, optional_torch, print_table
+from timing import alternate, optional_torch, print_table, torch_iteration
 
 from common.multi_layer_net_extend import MultiLayerNetExtend
 from common.optimizer import SGD
@@ -38,17 +38,8 @@ def torch_net(torch, x_train, t_train):
         layers += [torch.nn.Linear(size, width), torch.nn.BatchNorm1d(width, momentum=0.1), torch.nn.ReLU()]
         size = width
     model = torch.nn.Sequential(*layers, torch.nn.Linear(size, 10))
-    loss_fn, optimizer = torch.nn.CrossEntropyLoss(), torch.optim.SGD(model.parameters(), lr=0.01)
-    x, t = torch.from_numpy(x_train), torch.from_numpy(t_train.astype(np.int64))
-
-    def iteration():
-        batch = torch.randint(0, len(x), (BATCH,))
-        loss = loss_fn(model(x[batch]), t[batch])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss.item()
-    return iteration
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
+    return torch_iteration(torch, model, optimizer, x_train, t_train, BATCH)
 
 
 def main():

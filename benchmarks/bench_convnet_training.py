@@ -14,7 +14,7 @@ import os
 import sys
 
 import numpy as np
-from timing import alternate, optional_torch, print_table
+from timing import alternate, optional_torch, print_table, torch_iteration
 
 from common.optimizer import Adam
 from common.simple_convnet import SimpleConvNet
@@ -39,17 +39,8 @@ def torch_net(torch, x_train, t_train):
     nn = torch.nn
     model = nn.Sequential(nn.Conv2d(1, 30, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(),
                           nn.Linear(30 * 12 * 12, 100), nn.ReLU(), nn.Linear(100, 10))
-    loss_fn, optimizer = nn.CrossEntropyLoss(), torch.optim.Adam(model.parameters(), lr=LR)
-    x, t = torch.from_numpy(x_train), torch.from_numpy(t_train.astype(np.int64))
-
-    def iteration():
-        batch = torch.randint(0, len(x), (BATCH,))
-        loss = loss_fn(model(x[batch]), t[batch])
-        optimizer.zero_grad()
-        loss.backward()
-        optimizer.step()
-        return loss.item()
-    return iteration
+    optimizer = torch.optim.Adam(model.parameters(), lr=LR)
+    return torch_iteration(torch, model, optimizer, x_train, t_train, BATCH)
 
 
 def main():

@@ -35,3 +35,18 @@ def print_table(title, median_ms, unit="ms", reference="PyTorch (float32)"):
     print(f"{'candidate':<30}{unit:>12}{'vs PyTorch':>12}")
     for name, ms in median_ms.items():
         print(f"{name:<30}{ms:12.2f}{(f'{ms / base:.2f}' if base else '-'):>12}")
+
+
+def torch_iteration(torch, model, optimizer, x_train, t_train, batch_size):
+    """One PyTorch training step on a random mini-batch (cross-entropy), as a function."""
+    loss_fn = torch.nn.CrossEntropyLoss()
+    x, t = torch.from_numpy(x_train), torch.from_numpy(t_train.astype("int64"))
+
+    def iteration():
+        batch = torch.randint(0, len(x), (batch_size,))
+        loss = loss_fn(model(x[batch]), t[batch])
+        optimizer.zero_grad()
+        loss.backward()
+        optimizer.step()
+        return loss.item()
+    return iteration

@@ -3,21 +3,11 @@ the per-image im2col layout, its adjoint, the book's attributes, and max pooling
 backward pass against the book's argmax + col2im, ties and overlapping windows included."""
 import numpy as np
 import pytest
+from helpers import conv_case
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from common.layers import Convolution, Pooling
 from common.util import col2im, col2im_per_image, im2col, im2col_per_image, output_length
-
-
-@st.composite
-def conv_case(draw):
-    n, c = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    fh, fw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    stride, pad = draw(st.integers(1, 3)), draw(st.integers(0, 2))
-    h = draw(st.integers(max(1, fh - 2 * pad), 9))
-    w = draw(st.integers(max(1, fw - 2 * pad), 9))
-    return (n, c, h, w), fh, fw, stride, pad, draw(st.integers(0, 2**32 - 1))
 
 
 @settings(max_examples=100, deadline=None)

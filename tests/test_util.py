@@ -1,18 +1,8 @@
 import numpy as np
+from helpers import conv_case
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from common.util import col2im, conv_output_size, im2col, output_length, shuffle_dataset, smooth_curve
-
-
-@st.composite
-def conv_case(draw):
-    n, c = draw(st.integers(1, 3)), draw(st.integers(1, 3))
-    fh, fw = draw(st.integers(1, 4)), draw(st.integers(1, 4))
-    stride, pad = draw(st.integers(1, 3)), draw(st.integers(0, 2))
-    h = draw(st.integers(max(1, fh - 2 * pad), 9))
-    w = draw(st.integers(max(1, fw - 2 * pad), 9))
-    return (n, c, h, w), fh, fw, stride, pad, draw(st.integers(0, 2**32 - 1))
 
 
 @settings(max_examples=150, deadline=None)
