@@ -188,9 +188,16 @@ def away_from_zero(rng, shape, low=0.2, high=2.0):
     return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(low, high, size=shape)
 
 
-def unchanged(name, given, copy, problems):
-    """Append a problem if the learner's backward wrote into the gradient array it was given."""
-    if not np.array_equal(given, copy):
+def unchanged(name, given, copy, problems, what="gradient"):
+    """Append a problem if the learner's backward wrote into the gradient array it was given
+    (what="gradient"), or its forward into its input (what="input")."""
+    if np.array_equal(given, copy, equal_nan=True):
+        return
+    if what == "gradient":
         problems.append(f"{name} changed the gradient array it was given\n    hint: compute a new array "
-                        "(dx = dout * mask) instead of writing into dout (dout[mask] = 0): the same array "
-                        "may be handed to two layers")
+                        "(dx = dout * y, np.where(mask, 0, dout)) instead of writing into dout (dout *= y, "
+                        "dout[mask] = 0): the same array may be handed to two layers")
+    else:
+        problems.append(f"{name} changed its input array in place\n    hint: compute a new array "
+                        "(np.maximum(x, 0), x * y) instead of writing into x (x[x <= 0] = 0, x *= y): "
+                        "the caller still needs its input")

@@ -50,14 +50,19 @@ def _layer_gradients(name, layer, inputs, params=(), shape_hint=None, n=None, **
     inputs: the arrays forward takes (x, or x and y); params: names of arrays on the layer
     (W, b, ...) whose gradients backward stores as d<name>. Returns (errors, problems).
     """
+    originals = [np.array(x, copy=True) for x in inputs]
     out = run(f"{name}.forward", layer.forward, *inputs, **kwargs)
     if out is None:
         raise Failed(f"{name}.forward returned None: return the output array")
+    problems, errors = [], {}
+    for x, original in zip(inputs, originals):
+        unchanged(f"{name}.forward", x, original, problems, what="input")
+    if problems:  # the numerical reference would run on the changed input
+        return errors, problems
     dout = np.random.default_rng(0).uniform(0.5, 1.5, np.shape(out)) * np.random.default_rng(1).choice(
         [-1.0, 1.0], np.shape(out))
     given = dout.copy()
     grads = run(f"{name}.backward", layer.backward, given)
-    problems, errors = [], {}
     unchanged(f"{name}.backward", given, dout, problems)
     grads = grads if isinstance(grads, tuple) else (grads,)
     names = ["dx", "dy"][: len(inputs)]

@@ -181,6 +181,26 @@ class ForgetfulSigmoid:
         return dout * (1.0 - self.out) * self.out
 
 
+class InPlaceForwardRelu:
+    def forward(self, x):
+        self.mask = x <= 0
+        x[self.mask] = 0
+        return x
+
+    def backward(self, dout):
+        return np.where(self.mask, 0, dout)
+
+
+class InPlaceSigmoidBackward:
+    def forward(self, x):
+        self.out = 1 / (1 + np.exp(-x))
+        return self.out
+
+    def backward(self, dout):
+        dout *= self.out * (1 - self.out)
+        return dout
+
+
 class BookRelu:
     def forward(self, x):
         self.mask = x <= 0
@@ -257,6 +277,8 @@ class DropoutIgnoringMask(Dropout):
     (lambda: sc.check_mul_add(WrongSignDiv, OurAddLayer), "dy is wrong"),
     (lambda: sc.check_activation(ForgetfulSigmoid), "forward must keep on self what backward needs"),
     (lambda: sc.check_activation(BookRelu), "changed the gradient array it was given"),
+    (lambda: sc.check_activation(InPlaceSigmoidBackward), "instead of writing into dout (dout *= y"),
+    (lambda: sc.check_activation(InPlaceForwardRelu), "forward changed its input array in place"),
     (lambda: sc.check_activation(InvertedMaskRelu), "dx is wrong"),
     (lambda: sc.check_affine(TransposedDW), "dW is transposed"),
     (lambda: sc.check_affine(DbOverAxis1), "axis 0 (not axis 1)"),
@@ -266,7 +288,7 @@ class DropoutIgnoringMask(Dropout):
     (lambda: sc.check_network(NoMaskNet), "W1 is wrong"),
     (lambda: sc.check_batchnorm(BatchStatsAtInference), "running_mean and running_var"),
     (lambda: sc.check_dropout(DropoutIgnoringMask), "dx is wrong"),
-], ids=["div-sign", "forgot-self-out", "modifies-dout", "inverted-mask", "dW-transposed", "db-axis-1",
+], ids=["div-sign", "forgot-self-out", "modifies-dout", "sigmoid-modifies-dout", "forward-modifies-x", "inverted-mask", "dW-transposed", "db-axis-1",
         "misspelt-dw", "dx-not-reshaped", "no-division-by-N", "no-relu-mask", "bn-batch-stats", "dropout-no-mask"])
 def test_a_usual_bug_fails_with_its_hint(result, expected):
     r = result()  # never raises
