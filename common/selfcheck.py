@@ -33,6 +33,7 @@ from common.check_tools import (
 )
 from common.functions import softmax, softmax_loss
 from common.gradient import numerical_gradient
+from common.layers import BatchNormalization
 
 __all__ = ["CheckResult", "check_mul_add", "check_activation", "check_affine", "check_softmax_with_loss",
            "check_network", "check_training", "check_function", "check_optimizer", "check_convolution",
@@ -226,8 +227,19 @@ def check_batchnorm(layer_class):
             result.problems.append("with train_flg=False the output of a row depends on the rest of the batch"
                                    "\n    hint: at inference normalise with running_mean and running_var, "
                                    "not the batch's own mean and variance")
+        else:  # after the same three training batches, the book's running statistics
+            reference = BatchNormalization(gamma.copy(), beta.copy())
+            for _ in range(3):
+                reference.forward(x, True)
+            if not np.allclose(whole, reference.forward(x, False), rtol=1e-4, atol=1e-6):  # any small eps
+                result.problems.append(
+                    "at inference the output differs from normalising with the book's running statistics"
+                    "\n    hint: in training update running_mean = momentum * running_mean + (1 - momentum) * mu "
+                    "(and running_var with var), from zeros, momentum 0.9; at inference divide by "
+                    "np.sqrt(running_var + eps)")
         return CheckResult(name, result.errors, result.problems,
-                           compared="training on x (6, 4) against a 4th-order numerical gradient, then inference")
+                           compared="training on x (6, 4) against a 4th-order numerical gradient, then inference "
+                                    "after three training batches against the book's running statistics")
     return verdict(name, body)
 
 

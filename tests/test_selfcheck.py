@@ -268,6 +268,15 @@ class BatchStatsAtInference(BatchNormalization):
         return super().forward(x, True)
 
 
+class BatchNormRunningVarNotSqrt(BatchNormalization):
+    """Divides by the running variance instead of its square root at inference."""
+
+    def forward(self, x, train_flg=True):
+        if train_flg:
+            return super().forward(x, train_flg)
+        return self.gamma * (x - self.running_mean) / (self.running_var + 1e-7) + self.beta
+
+
 class DropoutIgnoringMask(Dropout):
     def backward(self, dout):
         return dout.copy()
@@ -287,9 +296,10 @@ class DropoutIgnoringMask(Dropout):
     (lambda: sc.check_softmax_with_loss(NoDivisionByN), "divide by the batch size N = 5"),
     (lambda: sc.check_network(NoMaskNet), "W1 is wrong"),
     (lambda: sc.check_batchnorm(BatchStatsAtInference), "running_mean and running_var"),
+    (lambda: sc.check_batchnorm(BatchNormRunningVarNotSqrt), "np.sqrt(running_var + eps)"),
     (lambda: sc.check_dropout(DropoutIgnoringMask), "dx is wrong"),
 ], ids=["div-sign", "forgot-self-out", "modifies-dout", "sigmoid-modifies-dout", "forward-modifies-x", "inverted-mask", "dW-transposed", "db-axis-1",
-        "misspelt-dw", "dx-not-reshaped", "no-division-by-N", "no-relu-mask", "bn-batch-stats", "dropout-no-mask"])
+        "misspelt-dw", "dx-not-reshaped", "no-division-by-N", "no-relu-mask", "bn-batch-stats", "bn-var-not-sqrt", "dropout-no-mask"])
 def test_a_usual_bug_fails_with_its_hint(result, expected):
     r = result()  # never raises
     assert r.status == "FAIL", repr(r)
