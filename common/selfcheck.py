@@ -416,6 +416,27 @@ def check_optimizer(optimizer_class, steps=2000, **settings):
     return verdict(name, body)
 
 
+def _short(value):
+    """repr of a number or a small array; of a large array its shape, dtype and first values."""
+    if isinstance(value, np.ndarray) and value.size > 12:
+        first = np.array2string(value.ravel()[:4], precision=4, separator=", ")[:-1]
+        return f"array(shape {value.shape}, {value.dtype}: {first}, ...])"
+    return repr(value)
+
+
+def _first_difference(got, expected):
+    """' (first difference at (i, j): got a, expected b)' for same-shape arrays, else ''."""
+    got, expected = np.asarray(got), np.asarray(expected)
+    if got.shape != expected.shape or got.size <= 12 or got.dtype.kind not in "biuf":
+        return ""
+    far = ~np.isclose(got.astype(np.float64), expected, rtol=1e-9, atol=1e-12)
+    if not far.any():
+        return ""
+    where = np.unravel_index(np.argmax(far), got.shape)
+    index = tuple(map(int, where))
+    return f" (first difference at {index}: got {got[where].item()!r}, expected {expected[where].item()!r})"
+
+
 def check_values(function, reference, cases, name=None):
     """function(*case) against reference(*case) for each case (a tuple of arguments), to 1e-9."""
     name = name or _name(function)
@@ -430,8 +451,9 @@ def check_values(function, reference, cases, name=None):
             except (TypeError, ValueError):
                 same = False
             if not same:
-                args = ", ".join(f"{a!r}" for a in case)
-                problems.append(f"{name}({args}) gave {got!r}, expected {expected!r}")
+                args = ", ".join(map(_short, case))
+                problems.append(f"{name}({args}) gave {_short(got)}, expected {_short(expected)}"
+                                f"{_first_difference(got, expected)}")
         return CheckResult(name, problems=problems, detail=f"{len(cases)} cases compared")
     return verdict(name, body)
 

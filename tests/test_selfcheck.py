@@ -422,3 +422,10 @@ def test_cross_entropy_error_of_the_book_style_loss_is_close():
     t = np.eye(4)[[0, 3, 1, 1, 2]]
     book = -np.sum(t * np.log(softmax(x) + 1e-7)) / 5
     assert np.isclose(book, cross_entropy_error(softmax(x), t), rtol=1e-5)
+
+
+def test_check_values_keeps_a_large_array_short_and_names_the_first_difference():
+    x = np.arange(3000.0).reshape(300, 10)
+    text = repr(sc.check_values(lambda a: a * 2, lambda a: a * 3, [(x,)], name="f"))
+    assert "FAIL" in text and "shape (300, 10)" in text and len(text) < 400
+    assert "first difference at (0, 1): got 2.0, expected 3.0" in text
