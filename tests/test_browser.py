@@ -22,6 +22,8 @@ from pathlib import Path
 
 import pytest
 
+from common.lab import TrainingLab
+
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
 NOTEBOOK = "07_training_on_mnist.ipynb"
@@ -161,6 +163,8 @@ def test_lab_sliders_and_train_in_a_real_browser(jupyterlab):
             page.goto(f"{url}/lab/tree/{NOTEBOOK}?token={token}")
             status_bar = page.locator("#jp-main-statusbar")
             status_bar.get_by_text("Idle").wait_for(timeout=60_000)
+            # before it runs, JupyterLab shows the stored output's text: a line saying how to start the lab
+            page.locator(".jp-OutputArea-output", has_text=TrainingLab.PLACEHOLDER).wait_for(timeout=30_000)
 
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
             page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
