@@ -50,13 +50,20 @@ def im2col(input_data, filter_h, filter_w, stride=1, pad=0):
     Returns (N*OH*OW, C*filter_h*filter_w): rows in (n, oh, ow) order, columns
     in (c, fh, fw) order, as in the book. No Python loop: a strided window view.
     """
-    N, C, H, W = input_data.shape
+    windows = filter_windows(input_data, filter_h, filter_w, stride, pad)  # (N, C, OH, OW, fh, fw)
+    N, _, out_h, out_w = windows.shape[:4]
+    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * out_h * out_w, -1)
+
+
+def filter_windows(x, filter_h, filter_w, stride=1, pad=0):
+    """A strided view of every filter window of x (N, C, H, W) (zero-padded first):
+    (N, C, OH, OW, filter_h, filter_w). Nothing is copied but the padding."""
+    _, _, H, W = x.shape
     out_h = output_length(H, filter_h, stride, pad)
     out_w = output_length(W, filter_w, stride, pad)
-    img = np.pad(input_data, [(0, 0), (0, 0), (pad, pad), (pad, pad)]) if pad else input_data
+    img = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)]) if pad else x
     windows = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))  # (N, C, H', W', fh, fw)
-    windows = windows[:, :, : stride * out_h : stride, : stride * out_w : stride]
-    return windows.transpose(0, 2, 3, 1, 4, 5).reshape(N * out_h * out_w, -1)
+    return windows[:, :, : stride * out_h : stride, : stride * out_w : stride]
 
 
 def col2im(col, input_shape, filter_h, filter_w, stride=1, pad=0):
@@ -86,12 +93,8 @@ def im2col_per_image(x, filter_h, filter_w, stride=1, pad=0, ones_row=False):
     ones_row=True appends a row of ones, (N, C*fh*fw + 1, OH*OW): then a bias can
     ride along as the weight of that constant input.
     """
-    N, C, H, W = x.shape
-    out_h = output_length(H, filter_h, stride, pad)
-    out_w = output_length(W, filter_w, stride, pad)
-    img = np.pad(x, [(0, 0), (0, 0), (pad, pad), (pad, pad)]) if pad else x
-    windows = sliding_window_view(img, (filter_h, filter_w), axis=(2, 3))  # (N, C, H', W', fh, fw)
-    windows = windows[:, :, : stride * out_h : stride, : stride * out_w : stride]
+    windows = filter_windows(x, filter_h, filter_w, stride, pad)  # (N, C, OH, OW, fh, fw)
+    N, C, out_h, out_w = windows.shape[:4]
     rows = C * filter_h * filter_w
     cols = np.empty((N, rows + ones_row, out_h * out_w), dtype=x.dtype)
     cols[:, rows:] = 1
