@@ -11,7 +11,7 @@ import os
 import sys
 
 import numpy as np
-from timing import alternate, optional_torch, print_table, torch_iteration
+from timing import alternate, optional_torch, our_iteration, print_table, torch_iteration
 
 from common.multi_layer_net_extend import MultiLayerNetExtend
 from common.optimizer import SGD
@@ -22,13 +22,7 @@ HIDDEN, BATCH, ITERS = [100] * 5, 100, 200
 
 def ours(x_train, t_train):
     net = MultiLayerNetExtend(784, HIDDEN, 10, use_batchnorm=True, dtype=np.float32, rng=np.random.default_rng(0))
-    optimizer, rng = SGD(lr=0.01), np.random.default_rng(0)
-
-    def iteration():
-        batch = rng.integers(0, len(x_train), BATCH)
-        optimizer.update(net.params, net.gradient(x_train[batch], t_train[batch]))
-        return float(net.lastLayer.loss)
-    return iteration
+    return our_iteration(net, SGD(lr=0.01), x_train, t_train, BATCH)
 
 
 def torch_net(torch, x_train, t_train):

@@ -14,7 +14,7 @@ import os
 import sys
 
 import numpy as np
-from timing import alternate, optional_torch, print_table, torch_iteration
+from timing import alternate, optional_torch, our_iteration, print_table, torch_iteration
 
 from common.optimizer import Adam
 from common.simple_convnet import SimpleConvNet
@@ -25,13 +25,7 @@ BATCH, ITERS, LR = 100, 50, 0.002
 
 def ours(x_train, t_train, dtype):
     net = SimpleConvNet(weight_init_std="he", dtype=dtype, rng=np.random.default_rng(0))
-    optimizer, rng, x_train = Adam(lr=LR), np.random.default_rng(0), x_train.astype(dtype)
-
-    def iteration():
-        batch = rng.integers(0, len(x_train), BATCH)
-        optimizer.update(net.params, net.gradient(x_train[batch], t_train[batch]))
-        return float(net.lastLayer.loss)
-    return iteration
+    return our_iteration(net, Adam(lr=LR), x_train.astype(dtype), t_train, BATCH)
 
 
 def torch_net(torch, x_train, t_train):

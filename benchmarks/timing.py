@@ -3,6 +3,8 @@ import os
 import statistics
 import time
 
+import numpy as np
+
 
 def optional_torch():
     """(torch, a note for the table) with the same thread count as NumPy's BLAS, or (None, why not)."""
@@ -49,4 +51,15 @@ def torch_iteration(torch, model, optimizer, x_train, t_train, batch_size):
         loss.backward()
         optimizer.step()
         return loss.item()
+    return iteration
+
+
+def our_iteration(net, optimizer, x_train, t_train, batch_size):
+    """One training step of a common network on a random mini-batch, as a function returning the loss."""
+    rng = np.random.default_rng(0)
+
+    def iteration():
+        batch = rng.integers(0, len(x_train), batch_size)
+        optimizer.update(net.params, net.gradient(x_train[batch], t_train[batch]))
+        return float(net.lastLayer.loss)
     return iteration
