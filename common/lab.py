@@ -342,7 +342,7 @@ class TrainingLab:
         rng = np.random.default_rng(self.seed + run.number)
         net = MultiLayerNet(784, [s.hidden_size], 10, activation=ACTIVATIONS[s.activation],
                             weight_init_std=WEIGHT_INITS[s.weight_init], dtype=np.float32, rng=rng)
-        optimizer = OPTIMIZERS[s.optimizer.lower()](lr=s.lr)
+        optimizer = OPTIMIZERS[s.optimizer](lr=s.lr)
         run.network = net
         eval_every = max(1, s.iterations // 20)
         x, t = self.x_train[:s.subset], self.t_train[:s.subset]

@@ -114,5 +114,14 @@ class Adam:
             params[key] -= lr_t * self.m[key] / (np.sqrt(self.v[key]) + 1e-7)
 
 
-OPTIMIZERS = {"sgd": SGD, "momentum": Momentum, "nesterov": Nesterov,
-              "adagrad": AdaGrad, "rmsprop": RMSprop, "adam": Adam}
+OPTIMIZERS = {cls.__name__: cls for cls in (SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam)}
+"""Every optimizer by its class name: SGD, Momentum, Nesterov, AdaGrad, RMSprop, Adam."""
+
+
+def optimizer_class(name):
+    """The optimizer class called name, in any case ('Adam', 'adam' or 'ADAM', as the book's
+    Trainer accepts it). Raises ValueError naming the choices for any other name."""
+    by_lower = {key.lower(): cls for key, cls in OPTIMIZERS.items()}
+    if not isinstance(name, str) or name.lower() not in by_lower:
+        raise ValueError(f"unknown optimizer {name!r}: use one of {', '.join(OPTIMIZERS)}")
+    return by_lower[name.lower()]

@@ -2,8 +2,9 @@
 import numpy as np
 from tqdm.auto import tqdm
 
-from common.network import check_size, weight_decay_penalty
-from common.optimizer import OPTIMIZERS
+from common.network import check_size
+from common.optimizer import optimizer_class
+from common.training import random_batch, step
 
 
 class Trainer:
@@ -20,9 +21,7 @@ class Trainer:
     def __init__(self, network, x_train, t_train, x_test, t_test, epochs=20,
                  mini_batch_size=100, optimizer="SGD", optimizer_param={"lr": 0.01},  # noqa: B006 (the book's call)
                  evaluate_sample_num_per_epoch=None, verbose=True, rng=None):
-        if optimizer.lower() not in OPTIMIZERS:
-            raise ValueError(f"unknown optimizer {optimizer!r}: use one of "
-                             f"{', '.join(c.__name__ for c in OPTIMIZERS.values())}")
+        optimizer_type = optimizer_class(optimizer)  # any case, as the book's Trainer
         for name, x, t in (("train", x_train, t_train), ("test", x_test, t_test)):
             if len(x) != len(t):
                 raise ValueError(f"Trainer expected one target per sample, got x_{name} of shape "
@@ -39,7 +38,7 @@ class Trainer:
         self.epochs = epochs
         self.batch_size = mini_batch_size
         self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch
-        self.optimizer = OPTIMIZERS[optimizer.lower()](**optimizer_param)
+        self.optimizer = optimizer_type(**optimizer_param)
         self.rng = rng  # None: np.random, so that np.random.seed repeats a run, as in the book
         self.train_size = x_train.shape[0]
         self.iter_per_epoch = max(self.train_size / mini_batch_size, 1)
@@ -60,20 +59,8 @@ class Trainer:
 
     def train_step(self):
         """One mini-batch update; evaluates accuracy at the end of each epoch."""
-        if self.rng is not None:
-            batch = self.rng.integers(0, self.train_size, self.batch_size)
-        else:
-            batch = np.random.randint(0, self.train_size, self.batch_size)
-        x_batch, t_batch = self.x_train[batch], self.t_train[batch]
-        network = self.network
-        grads = network.gradient(x_batch, t_batch)
-        last = getattr(network, "lastLayer", getattr(network, "last_layer", None))
-        loss = getattr(last, "loss", None)
-        if loss is not None:  # gradient() has just computed it: no second forward pass
-            loss = float(loss + weight_decay_penalty(network.params, getattr(network, "weight_decay_lambda", 0)))
-        self.optimizer.update(network.params, grads)
-        if loss is None:  # a network with no last layer: ask it, after the update, as the book does
-            loss = float(network.loss(x_batch, t_batch))
+        batch = random_batch(self.rng, self.train_size, self.batch_size)
+        loss = step(self.network, self.optimizer, self.x_train[batch], self.t_train[batch])
         self.train_loss_list.append(loss)
         self._say(f"train loss:{loss}")
         if self.current_iter % self.iter_per_epoch < 1:
