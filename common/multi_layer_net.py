@@ -3,6 +3,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from common.fast_layers import FastAffine
 from common.layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss
 from common.network import Network, check_size, randn, weight_std
 
@@ -21,46 +22,42 @@ class MultiLayerNet(Network):
 
     def __init__(self, input_size, hidden_size_list, output_size, activation="relu",
                  weight_init_std="relu", weight_decay_lambda=0, *, dtype=np.float64, rng=None):
-        self._build(input_size, hidden_size_list, output_size, activation, weight_init_std,
-                    weight_decay_lambda, dtype, rng)
+        build(self, input_size, hidden_size_list, output_size, activation=activation,
+              weight_init_std=weight_init_std, weight_decay_lambda=weight_decay_lambda, dtype=dtype, rng=rng)
 
-    def _build(self, input_size, hidden_size_list, output_size, activation, weight_init_std,
-               weight_decay_lambda, dtype, rng, use_batchnorm=False, use_dropout=False,
-               dropout_ratio=0.5):
-        if activation not in ACTIVATIONS:
-            raise ValueError(f"unknown activation {activation!r}: use 'relu' or 'sigmoid'")
-        self.dtype = np.dtype(dtype)
-        self.input_size = input_size
-        self.output_size = output_size
-        self.hidden_size_list = list(hidden_size_list)
-        who = type(self).__name__
-        check_size(who, "input_size", input_size)
-        check_size(who, "output_size", output_size)
-        for size in self.hidden_size_list:
-            check_size(who, "every size in hidden_size_list", size)
-        self.hidden_layer_num = len(self.hidden_size_list)
-        self.weight_decay_lambda = weight_decay_lambda
-        sizes = [input_size, *self.hidden_size_list, output_size]
-        self.params = {}
-        self.layers = OrderedDict()
-        self.grad_sources = {}
-        norm_params = {}  # gamma and beta come after all W and b in params, as in the book
-        for i in range(1, len(sizes)):
-            std = weight_std(weight_init_std, sizes[i - 1])
-            W = self.params[f"W{i}"] = (std * randn(rng, sizes[i - 1], sizes[i])).astype(self.dtype)
-            b = self.params[f"b{i}"] = np.zeros(sizes[i], dtype=self.dtype)
-            self.layers[f"Affine{i}"] = Affine(W, b)
-            self.grad_sources.update({f"W{i}": (f"Affine{i}", "dW"), f"b{i}": (f"Affine{i}", "db")})
-            if i == len(sizes) - 1:
-                break
-            if use_batchnorm:
-                gamma = norm_params[f"gamma{i}"] = np.ones(sizes[i], dtype=self.dtype)
-                beta = norm_params[f"beta{i}"] = np.zeros(sizes[i], dtype=self.dtype)
-                self.layers[f"BatchNorm{i}"] = BatchNormalization(gamma, beta)
-                self.grad_sources.update({f"gamma{i}": (f"BatchNorm{i}", "dgamma"),
-                                          f"beta{i}": (f"BatchNorm{i}", "dbeta")})
-            self.layers[f"Activation_function{i}"] = ACTIVATIONS[activation]()
-            if use_dropout:
-                self.layers[f"Dropout{i}"] = Dropout(dropout_ratio, rng=rng)
-        self.params.update(norm_params)
-        self.lastLayer = SoftmaxWithLoss()  # also named last_layer, the book's name here
+
+def build(net, input_size, hidden_size_list, output_size, *, activation, weight_init_std,
+          weight_decay_lambda, dtype, rng, use_batchnorm=False, use_dropout=False, dropout_ratio=0.5):
+    """Set net's sizes, params and layers: per hidden layer Affine{i}, [BatchNorm{i}],
+    Activation_function{i}, [Dropout{i}], then the last Affine and SoftmaxWithLoss."""
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"unknown activation {activation!r}: use 'relu' or 'sigmoid'")
+    who = type(net).__name__
+    check_size(who, "input_size", input_size)
+    check_size(who, "output_size", output_size)
+    for size in hidden_size_list:
+        check_size(who, "every size in hidden_size_list", size)
+    net.dtype = np.dtype(dtype)
+    net.input_size, net.output_size = input_size, output_size
+    net.hidden_size_list = list(hidden_size_list)
+    net.hidden_layer_num = len(net.hidden_size_list)
+    net.weight_decay_lambda = weight_decay_lambda
+    sizes = [input_size, *net.hidden_size_list, output_size]
+    net.params, net.layers = {}, OrderedDict()
+    norm_params = {}  # gamma and beta come after all W and b in params, as in the book
+    for i in range(1, len(sizes)):
+        std = weight_std(weight_init_std, sizes[i - 1])
+        W = net.params[f"W{i}"] = (std * randn(rng, sizes[i - 1], sizes[i])).astype(net.dtype)
+        b = net.params[f"b{i}"] = np.zeros(sizes[i], dtype=net.dtype)
+        net.layers[f"Affine{i}"] = Affine(W, b) if i > 1 else FastAffine(W, b, need_dx=False)  # x: data, no dx
+        if i == len(sizes) - 1:
+            break
+        if use_batchnorm:
+            gamma = norm_params[f"gamma{i}"] = np.ones(sizes[i], dtype=net.dtype)
+            beta = norm_params[f"beta{i}"] = np.zeros(sizes[i], dtype=net.dtype)
+            net.layers[f"BatchNorm{i}"] = BatchNormalization(gamma, beta)
+        net.layers[f"Activation_function{i}"] = ACTIVATIONS[activation]()
+        if use_dropout:
+            net.layers[f"Dropout{i}"] = Dropout(dropout_ratio, rng=rng)
+    net.params.update(norm_params)
+    net.lastLayer = SoftmaxWithLoss()  # also named last_layer, the book's name here

@@ -1,7 +1,7 @@
 """The book's MultiLayerNet with optional Dropout and BatchNormalization."""
 import numpy as np
 
-from common.multi_layer_net import MultiLayerNet
+from common.multi_layer_net import MultiLayerNet, build
 
 
 class MultiLayerNetExtend(MultiLayerNet):
@@ -18,5 +18,6 @@ class MultiLayerNetExtend(MultiLayerNet):
                  dropout_ration=0.5, use_batchnorm=False, *, dtype=np.float64, rng=None):
         self.use_dropout = use_dropout
         self.use_batchnorm = use_batchnorm
-        self._build(input_size, hidden_size_list, output_size, activation, weight_init_std,
-                    weight_decay_lambda, dtype, rng, use_batchnorm, use_dropout, dropout_ration)
+        build(self, input_size, hidden_size_list, output_size, activation=activation,
+              weight_init_std=weight_init_std, weight_decay_lambda=weight_decay_lambda, dtype=dtype, rng=rng,
+              use_batchnorm=use_batchnorm, use_dropout=use_dropout, dropout_ratio=dropout_ration)

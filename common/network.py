@@ -1,18 +1,27 @@
-"""What every network shares: an ordered dict of layers, a last layer, and
-gradients by backpropagation or by numerical differentiation.
+"""What every network here shares, on one contract.
 
-A subclass sets `params` (name -> array), `layers` (an OrderedDict run in
-order), `lastLayer` (SoftmaxWithLoss), `grad_sources` (param name ->
-(layer name, gradient attribute)) and `dtype`. The first layer (Affine or
-Convolution) is asked for its parameter gradients only: backward(dout, need_dx=False).
+A layer has forward(x), or forward(x, train_flg) where training and inference differ, and
+backward(dout) -> dx, and leaves the gradient of each parameter array P it holds in dP
+(W: dW, b: db, gamma: dgamma, beta: dbeta). A network has params (name -> array), whose
+arrays are the very arrays its layers hold, layers (an OrderedDict run in order) and
+lastLayer (SoftmaxWithLoss); Network gives it predict, loss, accuracy, numerical_gradient
+and gradient from these.
 """
+import functools
+import inspect
+
 import numpy as np
 
 from common.functions import check_targets
 from common.gradient import numerical_gradient
-from common.layers import BatchNormalization, Dropout
 
-TRAIN_AWARE = (Dropout, BatchNormalization)
+PARAMETERS = ("W", "b", "gamma", "beta")  # the parameter arrays a layer may hold; gradients in d + name
+
+
+@functools.cache
+def takes_train_flg(layer_type):
+    """True if layer_type.forward takes train_flg (Dropout, BatchNormalization)."""
+    return "train_flg" in inspect.signature(layer_type.forward).parameters
 
 
 def weight_std(weight_init_std, fan_in):
@@ -64,7 +73,7 @@ class Network:
         """Scores (N, output_size) for x (N, ...); x is cast to the network's dtype."""
         x = np.asarray(x, dtype=self.dtype)
         for layer in self.layers.values():
-            x = layer.forward(x, train_flg) if isinstance(layer, TRAIN_AWARE) else layer.forward(x)
+            x = layer.forward(x, train_flg) if takes_train_flg(type(layer)) else layer.forward(x)
         return x
 
     def loss(self, x, t, train_flg=False):
@@ -100,23 +109,31 @@ class Network:
     def numerical_gradient(self, x, t):
         """Gradient of the loss for every parameter by central differences (slow: for checks)."""
         loss_w = lambda _: self.loss(x, t, train_flg=True)  # noqa: E731
-        return {key: numerical_gradient(loss_w, self.params[key]) for key in self.grad_sources}
+        return {key: numerical_gradient(loss_w, self.params[key]) for key in self.params}
 
     def gradient(self, x, t):
-        """Gradient of the loss for every parameter by backpropagation.
+        """Gradient of the loss for every parameter by backpropagation, with weight decay.
 
         Afterwards lastLayer.loss holds this batch's loss (without weight decay).
         """
         self.loss(x, t, train_flg=True)
         dout = self.lastLayer.backward(1)
-        first, *rest = self.layers.values()
-        for layer in reversed(rest):
+        for layer in reversed(self.layers.values()):
             dout = layer.backward(dout)
-        first.backward(dout, need_dx=False)  # the gradient of the data itself is never used
-        grads = {key: getattr(self.layers[name], attr)
-                 for key, (name, attr) in self.grad_sources.items()}
+        grads = {key: self.gradient_of(key) for key in self.params}
         if self.weight_decay_lambda:
             for key in grads:
                 if key.startswith("W"):
                     grads[key] = grads[key] + self.weight_decay_lambda * self.params[key]
         return grads
+
+    def gradient_of(self, key):
+        """The gradient that backward left for params[key] in the layer holding that very array."""
+        array = self.params[key]
+        for layer in self.layers.values():
+            for name in PARAMETERS:
+                if getattr(layer, name, None) is array:
+                    return getattr(layer, "d" + name)
+        raise ValueError(f"params[{key!r}] is not an array of any layer, so its gradient is unknown: "
+                         f"change a parameter in place (params[{key!r}][...] = new) instead of "
+                         "replacing the array, or give the layer the new array too")

@@ -1,13 +1,18 @@
 """The book's simple convolutional network:
 Conv -> ReLU -> 2x2 max Pool -> Affine -> ReLU -> Affine -> SoftmaxWithLoss.
+
+It trains with common.fast_layers' Convolution and Pooling: the same math as the layers
+of common.layers, rearranged for speed (tests/test_fast_layers.py holds them equal).
 """
 from collections import OrderedDict
 
 import numpy as np
 
-from common.layers import Affine, Convolution, Pooling, Relu, SoftmaxWithLoss
+from common.fast_layers import FastConvolution, FastPooling
+from common.im2col import output_length
+from common.layers import Affine, Relu, SoftmaxWithLoss
 from common.network import Network, check_size, randn, weight_std
-from common.util import load_params_file, output_length, save_params_file
+from common.params_file import load_params_file, save_params_file
 
 
 class SimpleConvNet(Network):
@@ -32,6 +37,10 @@ class SimpleConvNet(Network):
             check_size("SimpleConvNet", name, size)
         conv_h = output_length(height, fs, stride, pad)
         conv_w = output_length(width, fs, stride, pad)
+        if conv_h < 2 or conv_w < 2:
+            raise ValueError(f"SimpleConvNet: a {fs}x{fs} filter with pad {pad} and stride {stride} gives a "
+                             f"{conv_h}x{conv_w} output for input_dim {tuple(input_dim)}, too small for its 2x2 "
+                             "pooling: use a smaller filter_size or more padding")
         pool_output_size = fn * (conv_h // 2) * (conv_w // 2)
         shapes = {"W1": (fn, channels, fs, fs), "W2": (pool_output_size, hidden_size),
                   "W3": (hidden_size, output_size)}
@@ -42,16 +51,13 @@ class SimpleConvNet(Network):
             self.params[f"b{i}"] = np.zeros(shape[-1] if i > 1 else fn, dtype=self.dtype)
         p = self.params
         self.layers = OrderedDict()
-        self.layers["Conv1"] = Convolution(p["W1"], p["b1"], stride, pad)
+        self.layers["Conv1"] = FastConvolution(p["W1"], p["b1"], stride, pad, need_dx=False)  # x is the data
         self.layers["Relu1"] = Relu()
-        self.layers["Pool1"] = Pooling(pool_h=2, pool_w=2, stride=2)
+        self.layers["Pool1"] = FastPooling(pool_h=2, pool_w=2, stride=2)
         self.layers["Affine1"] = Affine(p["W2"], p["b2"])
         self.layers["Relu2"] = Relu()
         self.layers["Affine2"] = Affine(p["W3"], p["b3"])
         self.lastLayer = SoftmaxWithLoss()  # also named last_layer, the book's name here
-        self.grad_sources = {"W1": ("Conv1", "dW"), "b1": ("Conv1", "db"),
-                             "W2": ("Affine1", "dW"), "b2": ("Affine1", "db"),
-                             "W3": ("Affine2", "dW"), "b3": ("Affine2", "db")}
 
     def accuracy(self, x, t, batch_size=100):
         return super().accuracy(x, t, batch_size)
@@ -64,7 +70,7 @@ class SimpleConvNet(Network):
 
     def load_params(self, file_name="params.pkl"):
         """Load parameters into the existing arrays (the layers keep them): from save_params'
-        files or the book's params.pkl, read without running pickle code (common.util.ParamsUnpickler).
+        files or the book's params.pkl, read without running pickle code (common.params_file.ParamsUnpickler).
         Checks every name and shape first, and changes nothing if one does not fit."""
         saved = load_params_file(file_name)
         if saved.keys() != self.params.keys():

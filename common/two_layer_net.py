@@ -3,6 +3,7 @@ from collections import OrderedDict
 
 import numpy as np
 
+from common.fast_layers import FastAffine
 from common.gradient import numerical_gradient
 from common.layers import Affine, Relu, SoftmaxWithLoss
 from common.network import Network, check_size, randn
@@ -31,7 +32,7 @@ class TwoLayerNet(Network):
             "b2": np.zeros(output_size, dtype=self.dtype),
         }
         self.layers = OrderedDict()
-        self.layers["Affine1"] = Affine(self.params["W1"], self.params["b1"])
+        self.layers["Affine1"] = FastAffine(self.params["W1"], self.params["b1"], need_dx=False)  # x: data, no dx
         self.layers["Relu1"] = Relu()
         self.layers["Affine2"] = Affine(self.params["W2"], self.params["b2"])
         self.lastLayer = SoftmaxWithLoss()
@@ -70,10 +71,10 @@ class TwoLayerNet(Network):
 
         layers = list(self.layers.values())
         layers.reverse()
-        for layer in layers[:-1]:
+        for layer in layers:
             dout = layer.backward(dout)
-        layers[-1].backward(dout, need_dx=False)  # Affine1: dW, db only; x is data, its gradient unused
 
+        # settings
         grads = {}
         grads["W1"], grads["b1"] = self.layers["Affine1"].dW, self.layers["Affine1"].db
         grads["W2"], grads["b2"] = self.layers["Affine2"].dW, self.layers["Affine2"].db
