@@ -107,8 +107,7 @@ class Variable:
 
         Starts from a gradient of ones (or from self.grad, if set). Intermediate
         gradients are dropped unless retain_grad, keeping only those of the leaves
-        (inputs and parameters); retain_grad also keeps, on each function, the
-        gradients its backward returned (func.input_grads, drawn by graph_of).
+        (inputs and parameters).
         """
         if self.grad is None:
             self.grad = np.ones_like(self.data)
@@ -124,19 +123,27 @@ class Variable:
             push(self.creator)
         while queue:
             func = heapq.heappop(queue)[2]
-            gys = [y().grad for y in func.outputs]
-            gys = [np.zeros_like(y().data) if g is None else g for y, g in zip(func.outputs, gys)]
-            gxs = func.backward(*gys)
+            gxs = func.backward(*output_grads(func))
             gxs = tuple(as_array(gx) for gx in (gxs if isinstance(gxs, tuple) else (gxs,)))
             _check_grads(func, gxs)
             for x, gx in zip(func.inputs, gxs):
                 x.grad = gx if x.grad is None else x.grad + gx  # never +=: gx may be another variable's grad too
                 if x.creator is not None:
                     push(x.creator)
-            func.input_grads = gxs if retain_grad else None
             if not retain_grad:
                 for y in func.outputs:
-                    y().grad = None
+                    if y() is not None:
+                        y().grad = None
+
+
+def output_grads(func):
+    """The gradient of each of func's outputs: its .grad, or zeros where it has none (an output
+    nothing used, or one that no longer exists, such as an unused piece of a split)."""
+    grads = []
+    for y, (shape, dtype) in zip(func.outputs, func.output_kinds):
+        y = y()
+        grads.append(y.grad if y is not None and y.grad is not None else np.zeros(shape, dtype))
+    return grads
 
 
 def _check_grads(func, gxs):
@@ -162,7 +169,6 @@ class Function:
     """
 
     generation = 0
-    input_grads = None  # after backward(retain_grad=True): what backward returned for each input
 
     def __call__(self, *inputs):
         inputs = [as_variable(x) for x in inputs]
@@ -175,6 +181,7 @@ class Function:
                 out.set_creator(self)
             self.inputs = inputs
             self.outputs = [weakref.ref(out) for out in outputs]  # no cycle: outputs own their creator
+            self.output_kinds = [(out.shape, out.dtype) for out in outputs]
         return outputs if len(outputs) > 1 else outputs[0]
 
 

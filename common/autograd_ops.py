@@ -2,6 +2,10 @@
 operators: each a Function whose backward sits next to its forward, followed by
 the function that calls it. Gradients are ndarrays.
 
+The one-input operations (Exp, Log, Reciprocal, Scale, Shift) are also the nodes that
+common.graph records for the drawings: a Function's forward(x) and backward(gy) are a
+layer's forward and backward, so the drawings and the engine share one set of nodes.
+
 The operations behind the operators (add, sub, mul, div, neg, pow, matmul,
 reshape, transpose, sum) are defined in common.autograd and importable from
 here as well, so that `import common.autograd_ops as F` gives every operation.
@@ -60,6 +64,43 @@ class Log(Function):
 
 def log(x):
     return Log()(x)
+
+
+class Reciprocal(Function):
+    """y = 1 / x; dx = -dy * y**2."""
+
+    def forward(self, x):
+        self.y = 1 / x
+        return self.y
+
+    def backward(self, gy):
+        return -gy * self.y**2
+
+
+class Scale(Function):
+    """y = c * x for a constant c; dx = c * dy."""
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, x):
+        return self.c * x
+
+    def backward(self, gy):
+        return self.c * gy
+
+
+class Shift(Function):
+    """y = x + c for a constant c; dx = dy."""
+
+    def __init__(self, c):
+        self.c = c
+
+    def forward(self, x):
+        return x + self.c
+
+    def backward(self, gy):
+        return gy
 
 
 class Relu(Function):

@@ -1,8 +1,11 @@
 """A computational graph recorded from a real computation, for drawing.
 
-Every operation node runs a real layer (MulLayer and AddLayer from
-common.layers, or one of the one-input nodes below), so the values a figure
-shows are the values the layers computed, forward and backward.
+Every operation node runs a real layer: MulLayer and AddLayer from common.layers, or
+one of the autograd engine's one-input operations (Exp, Log, Reciprocal, Scale, Shift
+from common.autograd_ops, whose forward and backward are a layer's), so the values a
+figure shows are the values the layers computed, forward and backward. graph_of turns
+what the autograd engine recorded into such a Graph. The example graphs of the series
+are in common.graph_examples.
 
     g = Graph()
     apple, num, tax = g.input("apple", 100), g.input("apple num", 2), g.input("tax", 1.1)
@@ -10,8 +13,8 @@ shows are the values the layers computed, forward and backward.
     g.backward(price)          # fills node.grad for every node
     draw_graph(g)              # common.draw
 """
-import numpy as np
-
+from common.autograd import output_grads
+from common.autograd_ops import Exp, Log, Reciprocal, Scale, Shift  # noqa: F401 (the one-input nodes)
 from common.layers import AddLayer, MulLayer
 
 
@@ -30,65 +33,6 @@ class Node:
 
     def __repr__(self):
         return f"Node({self.name!r}, value={self.value!r}, grad={self.grad!r})"
-
-
-class Scale:
-    """y = c * x (drawn as a node labelled "×c"); dx = c * dy."""
-
-    def __init__(self, c):
-        self.c = c
-
-    def forward(self, x):
-        return self.c * x
-
-    def backward(self, dout):
-        return self.c * dout
-
-
-class Shift:
-    """y = x + c (drawn as "+c"); dx = dy."""
-
-    def __init__(self, c):
-        self.c = c
-
-    def forward(self, x):
-        return x + self.c
-
-    def backward(self, dout):
-        return dout
-
-
-class Exp:
-    """y = exp(x); dx = dy * y."""
-
-    def forward(self, x):
-        self.out = np.exp(x)
-        return self.out
-
-    def backward(self, dout):
-        return dout * self.out
-
-
-class Reciprocal:
-    """y = 1 / x (drawn as "/"); dx = -dy * y**2."""
-
-    def forward(self, x):
-        self.out = 1 / x
-        return self.out
-
-    def backward(self, dout):
-        return -dout * self.out**2
-
-
-class Log:
-    """y = log(x) for x > 0, elementwise; dx = dy / x."""
-
-    def forward(self, x):
-        self.x = x
-        return np.log(x)
-
-    def backward(self, dout):
-        return dout / self.x
 
 
 class Graph:
@@ -133,48 +77,6 @@ class Graph:
                 i.grad = g if i.grad is None else i.grad + g
 
 
-# --- the examples of the series ---------------------------------------------------------------
-
-def apple_graph():
-    """2 apples at 100 each, tax 1.1 -> price 220."""
-    g = Graph()
-    apple, num, tax = g.input("apple", 100), g.input("apple num", 2), g.input("tax", 1.1)
-    g.output(g.mul(g.mul(apple, num, name="apple price"), tax, name="price"), "price")
-    return g
-
-
-def apple_orange_graph():
-    """2 apples at 100 and 3 oranges at 150, tax 1.1 -> price 715."""
-    g = Graph()
-    apple, apple_num = g.input("apple", 100), g.input("apple num", 2)
-    orange, orange_num = g.input("orange", 150), g.input("orange num", 3)
-    tax = g.input("tax", 1.1)
-    apple_price = g.mul(apple, apple_num, name="apple price")
-    orange_price = g.mul(orange, orange_num, name="orange price")
-    total = g.add(apple_price, orange_price, name="all price")
-    g.output(g.mul(total, tax, name="price"), "price")
-    return g
-
-
-def sigmoid_graph(x=0.5):
-    """y = 1 / (1 + exp(-x)) as the nodes ×-1, exp, +1 and /."""
-    g = Graph()
-    node = g.input("x", x)
-    node = g.apply("×-1", Scale(-1), node)
-    node = g.apply("exp", Exp(), node)
-    node = g.apply("+1", Shift(1), node)
-    g.output(g.apply("/", Reciprocal(), node), "y")
-    return g
-
-
-def node_graph(op, x=2.0, y=3.0):
-    """One add ("+") or multiply ("×") node on inputs x and y."""
-    g = Graph()
-    a, b = g.input("x", x), g.input("y", y)
-    g.output(g.add(a, b) if op == "+" else g.mul(a, b), "z")
-    return g
-
-
 def backward_from_output(g, dout=1):
     """Run g.backward from its (only) output and return g."""
     (out,) = g.outputs.values()
@@ -190,26 +92,16 @@ def graph_of(output, names=None):
     """A Graph (for common.draw) of what an autograd Variable was computed from.
 
     Leaves become inputs (named by Variable.name, by names[id(variable)], or x0,
-    x1, ...); every Function becomes one operation node. Values are the
-    Variables' own; the gradient on each edge is the one the function's backward
-    returned for that input, kept when backward ran with retain_grad=True
-    (nothing is recomputed). A function with several outputs (split) is one node
-    whose value is the tuple of its outputs; an edge leaving it carries the
-    output it stands for.
+    x1, ...); every Function becomes one operation node. Values are the Variables' own,
+    gradients those kept by backward(retain_grad=True); the gradient on each edge is what
+    the function's backward gives for that input from its outputs' gradients (asked
+    again here: a backward only reads what its forward kept). A function with several
+    outputs (split) is one node whose value is the tuple of its outputs; an edge leaving
+    it carries the output it stands for.
     """
     names = names or {}
-    order, seen = [], set()
-
-    def visit(var):  # depth first: a variable after everything it depends on
-        if id(var) in seen:
-            return
-        seen.add(id(var))
-        for x in (var.creator.inputs if var.creator else []):
-            visit(x)
-        order.append(var)
-    visit(output)
     g, nodes, leaves = Graph(), {}, 0  # nodes: id(Variable or Function) -> Node
-    for var in order:
+    for var in _dependencies_first(output):
         func = var.creator
         if func is None:
             name = var.name or names.get(id(var)) or f"x{leaves}"
@@ -219,18 +111,44 @@ def graph_of(output, names=None):
         elif id(func) not in nodes:  # func's first output: one node for the function
             symbol = SYMBOLS.get(type(func).__name__, type(func).__name__.lower())
             node = Node(var.name or symbol, var.data, symbol, [node_of(x, nodes) for x in func.inputs], func)
+            outs = [y() for y in func.outputs]  # None where an output is no longer alive
             node.grad = var.grad
-            if len(func.outputs) > 1:
-                outs = [y() for y in func.outputs]  # None where an output is no longer alive
+            if len(outs) > 1:
                 node.name = symbol
                 node.value = tuple(None if y is None else y.data for y in outs)
                 node.grad = tuple(None if y is None else y.grad for y in outs)
-            node.edge_grads = func.input_grads  # what its backward returned for each input
+            node.edge_grads = _edge_grads(func, outs)
             node.edge_values = [x.data for x in func.inputs]  # from a split: the piece, not the tuple
             nodes[id(func)] = node
             g.nodes.append(node)
     g.output(node_of(output, nodes), output.name or "y")
     return g
+
+
+def _dependencies_first(output):
+    """Every Variable output depends on, each after all it depends on (an iterative depth-first
+    walk: a graph of thousands of operations needs no recursion)."""
+    order, seen, stack = [], {id(output)}, [(output, False)]
+    while stack:
+        var, expanded = stack.pop()
+        if expanded:
+            order.append(var)
+            continue
+        stack.append((var, True))
+        for x in reversed(var.creator.inputs if var.creator else []):
+            if id(x) not in seen:
+                seen.add(id(x))
+                stack.append((x, False))
+    return order
+
+
+def _edge_grads(func, outs):
+    """What func.backward sends to each input, or None when its outputs kept no gradient
+    (backward ran without retain_grad, or has not run)."""
+    if all(y is None or y.grad is None for y in outs):
+        return None
+    gxs = func.backward(*output_grads(func))
+    return gxs if isinstance(gxs, tuple) else (gxs,)
 
 
 def node_of(var, nodes):

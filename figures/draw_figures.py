@@ -19,7 +19,8 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
 from common.draw import draw_graph  # noqa: E402
-from common.graph import (  # noqa: E402
+from common.graph_examples import (  # noqa: E402
+    JA_NAMES,
     apple_graph,
     apple_orange_graph,
     backward_from_output,
@@ -29,11 +30,6 @@ from common.graph import (  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 JA_FONTS = ["IPAGothic", "IPAPGothic", "Noto Sans CJK JP"]
-JA_NAMES = {  # the book's words, figures 5-2 to 5-17
-    "apple": "りんご", "apple num": "りんごの個数", "orange": "みかん", "orange num": "みかんの個数",
-    "tax": "消費税", "price": "支払金額", "apple price": "りんごの価格", "orange price": "みかんの価格",
-    "all price": "合計金額",
-}
 
 
 def renamed(graph, names):

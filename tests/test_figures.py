@@ -37,7 +37,7 @@ def test_committed_figures_are_what_the_script_draws(drawn):
 
 
 def test_figures_show_the_books_numbers(drawn):
-    from common.graph import apple_orange_graph, backward_from_output
+    from common.graph_examples import apple_orange_graph, backward_from_output
     g = backward_from_output(apple_orange_graph())
     values = {n.name: (round(float(n.value), 6), round(float(n.grad), 6)) for n in g.nodes}
     assert values["apple"] == (100, 2.2) and values["apple num"] == (2, 110)
