@@ -12,6 +12,7 @@ here as well, so that `import common.autograd_ops as F` gives every operation.
 """
 import numpy as np
 
+from common import functions
 from common.autograd import (  # noqa: F401 (re-exported: F.add, F.MatMul, F.sum_to_shape, ...)
     Add,
     Div,
@@ -168,12 +169,20 @@ def split(x, indices, axis=0):
 
 # --- the loss, built from the operations above ------------------------------------------------
 
+class LogSoftmax(Function):
+    """y = log(softmax(x)) along the last axis, computed by common.functions.log_softmax;
+    dx = dy - softmax(x) * (sum of dy along that axis), with softmax(x) = exp(y)."""
+
+    def forward(self, x):
+        self.y = functions.log_softmax(x)
+        return self.y
+
+    def backward(self, gy):
+        return gy - np.exp(self.y) * gy.sum(axis=-1, keepdims=True)
+
+
 def log_softmax(x):
-    """x - max - log(sum(exp(x - max))) along the last axis. The max is a constant:
-    log-softmax does not change when a constant is subtracted, so no gradient is lost."""
-    x_max = as_array(x.data if isinstance(x, Variable) else x).max(axis=-1, keepdims=True)
-    shifted = x - x_max
-    return shifted - log(sum(exp(shifted), axis=-1, keepdims=True))
+    return LogSoftmax()(x)
 
 
 def softmax_cross_entropy(x, t):
