@@ -1,25 +1,52 @@
-"""Numerical gradients and the gradient check that every layer is held to."""
+"""Numerical gradients and the gradient check: the one check that the tests, the notebooks
+and the self-checks (common.selfcheck) all hold layers and networks to.
+
+    numerical_gradient(f, x)       the book's central difference, (f(x+h) - f(x-h)) / 2h
+    relative_error(a, b)           max |a - b| / max(1e-8, |a| + |b|)   (CS231n's)
+    layer_gradients(layer, ...)    backward's gradients and numerical_gradient's, side by side
+    check_layer(layer, ...)        their relative errors: about 1e-7 or less for a correct
+                                   float64 layer (GRADIENT_CHECK_TOLERANCE)
+
+A layer is checked through the scalar L = sum(forward(*inputs) * dout) for a fixed random
+dout, so every output element counts and backward(dout) is dL/d(inputs).
+"""
 import numpy as np
 
 GRADIENT_CHECK_TOLERANCE = 1e-7
 """The largest relative_error a float64 layer or network may show against numerical_gradient."""
 
+FLOAT32_TOLERANCE = 1e-3
+"""The same for float32, compared with h = FLOAT32_STEP: float32 keeps about 7 digits."""
+FLOAT32_STEP = 1e-2
+
+PARAM_GRADS = {"W": "dW", "b": "db", "gamma": "dgamma", "beta": "dbeta"}
+
 
 def numerical_gradient(f, x, h=1e-4):
     """Central-difference gradient of the scalar f(x) with respect to x, any shape.
 
-    x is changed in place while probing and restored afterwards, so f may
-    read x through a closure (as the networks do with their parameters).
+    x (a floating array) is changed in place while probing and always restored, also when
+    f raises, so f may read x through a closure (as the networks do with their parameters).
     Returns an array of x's shape and dtype.
     """
+    x_dtype = np.asarray(x).dtype
+    if not isinstance(x, np.ndarray) or x_dtype.kind != "f":
+        kind = f"an array of dtype {x_dtype}" if isinstance(x, np.ndarray) else type(x).__name__
+        raise TypeError(f"numerical_gradient needs a floating NumPy array to nudge by h={h}, got {kind}: "
+                        "use np.array(x, dtype=np.float64) (an integer array cannot hold x + h)")
+    if x_dtype.itemsize < 4:
+        raise TypeError(f"numerical_gradient needs float32 or float64, got {x_dtype}: x + h rounds away "
+                        "in so few digits; use x.astype(np.float64)")
     grad = np.zeros_like(x)
     for idx in np.ndindex(x.shape):
         saved = x[idx]
-        x[idx] = float(saved) + h
-        f_plus = f(x)
-        x[idx] = float(saved) - h
-        f_minus = f(x)
-        x[idx] = saved
+        try:
+            x[idx] = float(saved) + h
+            f_plus = f(x)
+            x[idx] = float(saved) - h
+            f_minus = f(x)
+        finally:
+            x[idx] = saved
         grad[idx] = (f_plus - f_minus) / (2 * h)
     return grad
 
@@ -40,48 +67,58 @@ def numerical_gradient_2d(f, X):
     return grad
 
 
-def relative_error(a, b):
-    """max(|a - b| / max(1e-8, |a| + |b|)) over all elements (as in CS231n).
-
-    In float64 a correct layer gives about 1e-7 or less against
-    numerical_gradient; 1e-2 or more means the backward pass is wrong.
-    """
+def relative_errors(a, b):
+    """Elementwise |a - b| / max(1e-8, |a| + |b|), as float64 arrays of one shape."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"cannot compare gradients of shapes {a.shape} and {b.shape}")
-    if a.size == 0:
-        return 0.0
-    return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+    return np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
 
 
-PARAM_GRADS = {"W": "dW", "b": "db", "gamma": "dgamma", "beta": "dbeta"}
+def relative_error(a, b):
+    """max(|a - b| / max(1e-8, |a| + |b|)) over all elements (as in CS231n).
 
-
-def check_layer(layer, *inputs, seed=0, **forward_kwargs):
-    """Gradient check of one layer: backward against numerical_gradient.
-
-    The layer's output is reduced to the scalar sum(forward(*inputs) * dout)
-    with a fixed random dout, so every output element counts. Checks the
-    gradient of each floating input (x, or x and y for two-input layers) and of
-    each parameter the layer has (W/dW, b/db, gamma/dgamma, beta/dbeta).
-    Returns {name: maximum relative error}. Use float64 inputs.
+    In float64 a correct layer gives about 1e-7 or less against numerical_gradient;
+    1e-2 or more means the backward pass is wrong.
     """
-    inputs = [np.array(x, dtype=np.float64) if np.ndim(x) == 0 else x for x in inputs]
-    out = layer.forward(*inputs, **forward_kwargs)
-    dout = np.random.default_rng(seed).standard_normal(np.shape(out))
+    return float(np.max(relative_errors(a, b), initial=0.0))
+
+
+def layer_gradients(layer, inputs, dout, h=1e-4, **forward_kwargs):
+    """Backward's gradients and numerical_gradient's for L = sum(forward(*inputs) * dout).
+
+    inputs: the arrays forward takes (x, or x and y); the layer's parameter arrays (W, b,
+    gamma, beta, those it has) are nudged in place as well. Returns (analytic, numerical):
+    dicts {"x": ..., "y": ..., "W": ..., ...} of arrays; an input that is not floating is
+    skipped. forward runs once before backward, then once per nudge.
+    """
+    layer.forward(*inputs, **forward_kwargs)
+    grads = layer.backward(dout)
+    grads = grads if isinstance(grads, tuple) else (grads,)
 
     def loss(_):
         return float(np.sum(layer.forward(*inputs, **forward_kwargs) * dout))
 
-    layer.forward(*inputs, **forward_kwargs)
-    analytic = layer.backward(dout.copy())
-    analytic = analytic if isinstance(analytic, tuple) else (analytic,)
-    param_grads = {p: getattr(layer, g) for p, g in PARAM_GRADS.items() if hasattr(layer, p)}
-    names = ["x", "y"] if len(inputs) == 2 else ["x"]
-    errors = {}
-    for name, x, dx in zip(names, inputs, analytic):
-        if np.issubdtype(np.asarray(x).dtype, np.floating):
-            errors[name] = relative_error(dx, numerical_gradient(loss, x))
-    for name, grad in param_grads.items():
-        errors[name] = relative_error(grad, numerical_gradient(loss, getattr(layer, name)))
-    return errors
+    analytic, numerical = {}, {}
+    for name, x, dx in zip(["x", "y"], inputs, grads):
+        if isinstance(x, np.ndarray) and x.dtype.kind == "f":
+            analytic[name], numerical[name] = dx, numerical_gradient(loss, x, h)
+    for name, grad_name in PARAM_GRADS.items():
+        if isinstance(getattr(layer, name, None), np.ndarray):
+            analytic[name] = getattr(layer, grad_name)  # read before the nudges run forward again
+            numerical[name] = numerical_gradient(loss, getattr(layer, name), h)
+    return analytic, numerical
+
+
+def check_layer(layer, *inputs, seed=0, **forward_kwargs):
+    """Gradient check of one layer: {name: relative_error(backward's, numerical_gradient's)}
+    for each floating input (x, or x and y) and parameter (W, b, gamma, beta) it has.
+
+    dout is np.random.default_rng(seed).standard_normal of forward's output shape. Numbers
+    given as Python scalars become float64 arrays. Use float64 inputs.
+    """
+    inputs = [np.array(x, dtype=np.float64) if np.ndim(x) == 0 else x for x in inputs]
+    out = layer.forward(*inputs, **forward_kwargs)
+    dout = np.random.default_rng(seed).standard_normal(np.shape(out))
+    analytic, numerical = layer_gradients(layer, inputs, dout, **forward_kwargs)
+    return {name: relative_error(analytic[name], numerical[name]) for name in analytic}
