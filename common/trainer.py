@@ -1,9 +1,12 @@
 """The book's Trainer: mini-batch training with a progress bar; returns its history."""
+import contextlib
+
 import numpy as np
-from tqdm.auto import tqdm
+from tqdm import tqdm
 
 from common.network import check_size
 from common.optimizer import optimizer_class
+from common.progress_bar import ProgressBar
 from common.training import random_batch, step
 
 
@@ -14,7 +17,8 @@ class Trainer:
     with optimizer_param, as in the book. evaluate_sample_num_per_epoch: evaluate
     accuracy on only that many leading samples (None: all). verbose prints what the
     book's Trainer prints (the loss of every iteration, the accuracies of every epoch,
-    the final test accuracy) above a tqdm progress bar; verbose=False shows and prints
+    the final test accuracy) with a progress bar (common.progress_bar: tqdm in a terminal, a
+    widget in a notebook); verbose=False shows and prints
     nothing. Works with any network that has params, gradient, loss and accuracy.
     """
 
@@ -81,13 +85,13 @@ class Trainer:
         read from the network's last layer, so before the update, when it has one),
         train_acc and test_acc (per epoch), test_acc_final.
         """
-        with tqdm(total=self.max_iter, disable=not self.verbose, desc="training") as bar:
+        bar = ProgressBar(self.max_iter, "training") if self.verbose else contextlib.nullcontext()
+        with bar:
             for _ in range(self.max_iter):
                 self.train_step()
-                bar.update(1)
-                if self.test_acc_list:
-                    bar.set_postfix(loss=f"{self.train_loss_list[-1]:.3f}",
-                                    test_acc=f"{self.test_acc_list[-1]:.3f}", refresh=False)
+                if self.verbose:
+                    shown = {"test_acc": self.test_acc_list[-1]} if self.test_acc_list else {}
+                    bar.update(loss=self.train_loss_list[-1], **shown)
         test_acc = self.network.accuracy(self.x_test, self.t_test)
         self._say("=============== Final Test Accuracy ===============")
         self._say(f"test acc:{test_acc}")
