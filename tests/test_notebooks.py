@@ -79,32 +79,70 @@ def shown(cell):
     return "".join(text_of(o) for o in cell.get("outputs", []))
 
 
+FORMULA = re.compile(r"\*|@|\.T\b|np\.|\(1 ?- |/ ?N\b|sum\(|exp\(|\*\*|mask|dout|\bdx\b|\bdW\b")
+RAISE_MESSAGE = re.compile(r"NotImplementedError\((['\"])(.*?)\1", re.S)
+DETAILS = re.compile(r"<details[^>]*>\s*<summary>(.*?)</summary>(.*?)</details>", re.S)
+
+
 def exercise_problems(cells):
-    """The "your turn" pattern (GUIDE section 8): a skeleton cell (tag exercise) that raises
-    NotImplementedError, a check cell (tag check) showing NOT DONE YET, a solution cell (tag solution)
-    hidden by default, then the same check showing PASS. At least two per notebook."""
+    """The "your turn" pattern (notebooks/CONTRIBUTING.md): a skeleton cell (tag exercise) that raises
+    NotImplementedError with a message that is no formula, a check cell (tag check) showing NOT DONE YET,
+    at least one hint cell (tag hint), a solution cell (tag solution) hidden by default whose first line is a
+    short comment, then the same check with solution=True showing PASS. Hints and worked answers (tag answer)
+    sit inside <details> elements, so that Run All in JupyterLab leaves them closed. At least three graded
+    exercises per notebook, and the last code cell shows progress(...) for all of them."""
     problems = []
     code = [c for c in cells if c["cell_type"] == "code"]
     solutions = 0
+    for cell in cells:
+        tags = tags_of(cell)
+        where = cell.get("id")
+        if cell["cell_type"] == "markdown" and ({"hint", "answer"} & set(tags)):
+            found = DETAILS.findall(source(cell))
+            if not found:
+                problems.append(f"{'/'.join(tags)} cell {where}: put its content inside <details><summary>...</summary>"
+                                " ... </details>")
+            for summary, _ in found:
+                if len(summary) > 40 or "$" in summary:
+                    problems.append(f"{'/'.join(tags)} cell {where}: its summary must be a short label, not the answer")
+            if cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
+                problems.append(f"{'/'.join(tags)} cell {where}: not source_hidden (Run All would open it): "
+                                "<details> keeps it closed")
     for k, cell in enumerate(code):
         tags = tags_of(cell)
         following = code[k + 1] if k + 1 < len(code) else None
+        where = cell.get("id")
         if "exercise" in tags:
             if "raise NotImplementedError" not in source(cell):
-                problems.append(f"exercise cell {cell.get('id')}: the skeleton must raise NotImplementedError")
+                problems.append(f"exercise cell {where}: the skeleton must raise NotImplementedError")
+            for _, message in RAISE_MESSAGE.findall(source(cell)):
+                if FORMULA.search(message):
+                    problems.append(f"exercise cell {where}: the raise message looks like the answer: {message[:50]!r}")
             if following is None or "check" not in tags_of(following) or "NOT DONE YET" not in shown(following):
-                problems.append(f"exercise cell {cell.get('id')}: must be followed by a check cell showing NOT DONE YET")
+                problems.append(f"exercise cell {where}: must be followed by a check cell showing NOT DONE YET")
         if "solution" in tags:
             solutions += 1
+            first = source(cell).lstrip().splitlines()[0] if source(cell).strip() else ""
             if not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
-                problems.append(f"solution cell {cell.get('id')}: must be hidden (metadata jupyter.source_hidden)")
-            if following is None or "check" not in tags_of(following) or not shown(following).startswith("PASS"):
-                problems.append(f"solution cell {cell.get('id')}: must be followed by a check cell showing PASS")
-    for cell in cells:
-        if "answer" in tags_of(cell) and not cell.get("metadata", {}).get("jupyter", {}).get("source_hidden"):
-            problems.append(f"answer cell {cell.get('id')}: must be hidden (metadata jupyter.source_hidden)")
-    if solutions < 2:
-        problems.append(f"the notebook has {solutions} graded exercise(s) with a solution; at least 2 are needed")
+                problems.append(f"solution cell {where}: must be hidden (metadata jupyter.source_hidden)")
+            if not first.startswith("#") or len(first) > 60 or "=" in first:
+                problems.append(f"solution cell {where}: its first line shows when collapsed: make it a short "
+                                "comment such as '# Solution'")
+            if following is None or "check" not in tags_of(following) or not shown(following).startswith("PASS") \
+                    or "solution=True" not in source(following):
+                problems.append(f"solution cell {where}: must be followed by its check with solution=True, showing PASS")
+    ids = [c.get("id") for c in cells]
+    for k, cell in enumerate(cells):
+        if "solution" in tags_of(cell):
+            before = cells[:k]
+            last_exercise = max((j for j, c in enumerate(before) if "exercise" in tags_of(c)), default=None)
+            if last_exercise is None or not any("hint" in tags_of(c) for c in before[last_exercise:]):
+                problems.append(f"solution cell {ids[k]}: give at least one hint cell (tag hint) before it")
+    if solutions < 3:
+        problems.append(f"the notebook has {solutions} graded exercise(s) with a solution; at least 3 are needed")
+    last = code[-1] if code else None
+    if last is None or "progress(" not in source(last) or shown(last).count("yours:") < solutions:
+        problems.append("the last code cell must show progress(...) for every exercise of the notebook")
     return problems
 
 
@@ -112,6 +150,12 @@ def test_there_are_notebooks():
     prefixes = [p.name.split("_")[0] for p in NOTEBOOKS]
     assert prefixes[:8] == ["01", "02", "03", "04", "05", "06", "06b", "07"]
     assert len(set(prefixes)) == len(prefixes), "two notebooks share a number"
+
+
+def test_the_series_has_at_least_35_graded_exercises():
+    total = sum(sum("solution" in tags_of(c) for c in json.loads(p.read_text(encoding="utf-8"))["cells"])
+                for p in NOTEBOOKS)
+    assert total >= 35, f"{total} graded exercises in the series"
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
@@ -136,7 +180,7 @@ def test_the_checker_catches_what_it_should():
     for expected in ("execution count 3, expected 2", "no stored output", "execution count None",
                      "stores an error ValueError", "writes to stderr", "memory address",
                      "only for a widget display cell", "fix a seed", "what the reader will learn",
-                     "Summary and an Exercises section", "at least 2 are needed"):
+                     "Summary and an Exercises section", "at least 3 are needed", "progress(...)"):
         assert expected in found
 
 
