@@ -7,14 +7,23 @@ edges shows which value belongs to which edge.
 Sizes are in inches and fonts in points: the figure grows with the graph, so
 a label is 10.5 pt wherever the figure is shown at its natural size (an SVG in
 a Markdown cell, or a PNG in a notebook, drawn at 120 dpi or the notebook's higher one).
+
+For stepping through a pass (common.stepper), draw_graph can also draw one step: only the
+values known so far (a "?" where one is asked for), the node and edge being computed
+highlighted, and a note under a node. Every edge is named by a key: (node, k) for the edge
+from node.inputs[k] into node, (node, name) for the edge from node to the output called
+name (edge_keys lists them). The layout is the same whatever is shown, so the nodes stay
+in place from one step to the next.
 """
 import unicodedata
 
 import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import Circle
+from matplotlib.patches import Circle, FancyBboxPatch
 
 FORWARD_COLOR, BACKWARD_COLOR = "#1f5fbf", "#c0392b"
+HIGHLIGHT_COLOR = "#e67e22"  # the node and edge a step computes (common.stepper)
+NOTE_SIZE = 10  # points: a note under a node
 DX, DY, RADIUS = 1.35, 1.0, 0.24  # inches: column and row spacing (at least), node radius
 LABEL_SIZE, NAME_SIZE, OP_SIZE = 10.5, 11.5, 12.5  # points
 DPI = 120  # at least: a PNG of a graph (in a notebook) stays sharp; an SVG does not depend on it
@@ -142,13 +151,33 @@ def _place(edges, circles):
 
 
 def _label(ax, x, y, text, color, above):
-    ax.text(x, y + (0.03 if above else -0.03), text, color=color, fontsize=LABEL_SIZE, ha="center",
+    return ax.text(x, y + (0.03 if above else -0.03), text, color=color, fontsize=LABEL_SIZE, ha="center",
             va="bottom" if above else "top", zorder=4, linespacing=1.2,
             bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": color, "lw": 0.6})
 
 
-def draw_graph(graph, title=None, show_backward=True):
-    """A matplotlib Figure of the graph. Backward values are drawn where backward has set them."""
+def edge_keys(graph):
+    """The key of every edge draw_graph draws, in the order it draws them: (node, k) for the edge
+    from node.inputs[k] into node, then (node, name) for each output called name."""
+    keys = [(node, k) for node in graph.nodes for k in range(len(node.inputs))]
+    return keys + [(node, name) for name, node in graph.outputs.items()]
+
+
+def draw_graph(graph, title=None, show_backward=True, *, label=fmt, known=None, highlight=(), notes=None,
+               tag=None):
+    """A matplotlib Figure of the graph. Backward values are drawn where backward has set them.
+
+    The options below draw one step of a pass (common.stepper); without them every value is drawn.
+    label: the text of a value on an edge (default fmt). known: None, or known(key, kind) for
+    each edge key (see edge_keys) and kind "forward" or "backward": True draws that value, "?"
+    draws a question mark in its box, False leaves it out. highlight: nodes and edge keys drawn
+    in HIGHLIGHT_COLOR. notes: {node: text} written under a node (under an input's name).
+    tag: a prefix of SVG ids (letters, digits, "-"): every optional element is drawn (each value,
+    a "?" beside each backward value, a highlight for each node and edge, each note), with the
+    id tag-f<e>, tag-b<e>, tag-q<e> (value forward, backward, "?" of edge number e in edge_keys
+    order), tag-e<e> (edge highlight), tag-n<j>, tag-s<j> (highlight and note of graph.nodes[j]),
+    so that a player can show and hide them; known and highlight are then ignored.
+    """
     grid = layout(graph)
     edges_data = []  # (source node or None, start node, end (col,row), forward, backward, bend, leaves an op)
     for node in graph.nodes:
@@ -156,11 +185,11 @@ def draw_graph(graph, title=None, show_backward=True):
             value = node.edge_values[k] if node.edge_values is not None else i.value
             grad = node.edge_grads[k] if node.edge_grads is not None else i.grad  # a shared input: its share
             twins = [j for j, other in enumerate(node.inputs) if other is i]  # x * x: a second edge arcs above
-            edges_data.append((i, node, fmt(value), fmt(grad) if show_backward and grad is not None else None,
+            edges_data.append((i, node, label(value), label(grad) if show_backward and grad is not None else None,
                                -0.7 * twins.index(k)))
     for name, node in graph.outputs.items():
-        grad = fmt(node.grad) if show_backward and node.grad is not None else None
-        edges_data.append((node, name, fmt(node.value), grad, 0.0))
+        grad = label(node.grad) if show_backward and node.grad is not None else None
+        edges_data.append((node, name, label(node.value), grad, 0.0))
 
     # spacing: wide enough for the widest label between two nodes
     widest = max([_size(text)[0] for e in edges_data for text in e[2:4] if text is not None], default=0.5)
@@ -193,6 +222,8 @@ def draw_graph(graph, title=None, show_backward=True):
     ys = [p[1] for p in pos.values()] + [y for b in label_boxes for y in (b[1], b[3])]
     x0, x1 = min(xs) - left, max(xs) + right
     y0, y1 = min(ys) - RADIUS - 0.12, max(ys) + RADIUS + 0.12
+    if notes:  # room for a note under the lowest node
+        y0 = min(y0, min(p[1] for p in pos.values()) - RADIUS - 0.1 - 1.3 * NOTE_SIZE / 72)
     top = 0.35 if title else 0
     fig = plt.figure(figsize=(x1 - x0, y1 - y0 + top), dpi=max(DPI, plt.rcParams["figure.dpi"]))
     ax = fig.add_axes((0, 0, 1, (y1 - y0) / (y1 - y0 + top)))
@@ -208,17 +239,75 @@ def draw_graph(graph, title=None, show_backward=True):
             ax.text(x, y, node.op, ha="center", va="center", fontsize=OP_SIZE, zorder=3)
     for name, (x, y) in out_pos.items():
         ax.text(x + 0.04, y, name, ha="left", va="center", fontsize=NAME_SIZE)
+    steps = tag is not None or known is not None or highlight or notes  # drawing one step of a pass
+    if steps:
+        _draw_step_marks(ax, graph, pos, edges, highlight, notes or {}, tag)
     points = 72  # points per inch: the arrows' shrink is in points
-    for edge, t in zip(edges, ts):
+    keys = edge_keys(graph)
+    for e, (edge, t) in enumerate(zip(edges, ts)):
         arrow = {"arrowstyle": "-|>", "color": "#444444", "lw": 1.2, "mutation_scale": 14,
                  "shrinkA": edge.shrink_start * points, "shrinkB": edge.shrink_end * points}
         if edge.bend:
             arrow["connectionstyle"] = f"arc3,rad={edge.bend}"
         ax.annotate("", xy=edge.end, xytext=edge.start, arrowprops=arrow, zorder=1)
         x, y = edge.point(t)
-        _label(ax, x, y, edge.forward, FORWARD_COLOR, True)
-        if edge.backward is not None:
-            _label(ax, x, y, edge.backward, BACKWARD_COLOR, False)
+        if not steps:
+            _label(ax, x, y, edge.forward, FORWARD_COLOR, True)
+            if edge.backward is not None:
+                _label(ax, x, y, edge.backward, BACKWARD_COLOR, False)
+            continue
+        for kind, text, color, above in (("forward", edge.forward, FORWARD_COLOR, True),
+                                         ("backward", edge.backward, BACKWARD_COLOR, False)):
+            if text is None:
+                continue
+            if tag is not None:
+                _label(ax, x, y, text, color, above).set_gid(f"{tag}-{kind[0]}{e}")
+                if kind == "backward":
+                    _label(ax, x, y, "?", color, above).set_gid(f"{tag}-q{e}")
+                continue
+            shown = True if known is None else known(keys[e], kind)
+            if shown:
+                _label(ax, x, y, "?" if shown == "?" else text, color, above)
     if title:
         fig.suptitle(title, fontsize=NAME_SIZE, y=1 - 0.06 / (y1 - y0 + top), va="top")
     return fig
+
+
+def _draw_step_marks(ax, graph, pos, edges, highlight, notes, tag):
+    """The highlights (behind the nodes and arrows) and the notes of one step; with tag, every one
+    of them, each with its SVG id (see draw_graph)."""
+    points = 72
+    marked = set(graph.nodes) | set(edge_keys(graph)) if tag is not None else set(highlight)
+    for e, (key, edge) in enumerate(zip(edge_keys(graph), edges)):
+        if key in marked:
+            glow = {"arrowstyle": "-|>", "color": HIGHLIGHT_COLOR, "lw": 5, "alpha": 0.55, "mutation_scale": 18,
+                    "shrinkA": edge.shrink_start * points, "shrinkB": edge.shrink_end * points}
+            if edge.bend:
+                glow["connectionstyle"] = f"arc3,rad={edge.bend}"
+            mark = ax.annotate("", xy=edge.end, xytext=edge.start, arrowprops=glow, zorder=0.5)
+            if tag is not None:
+                mark.arrow_patch.set_gid(f"{tag}-e{e}")
+    for j, node in enumerate(graph.nodes):
+        x, y = pos[node]
+        if node in marked:
+            if node.op is None:  # an input: a box around its name
+                width, height = NAME_SIZE * text_width(node.name) / 72 + 0.12, NAME_SIZE * 1.5 / 72
+                mark = FancyBboxPatch((x - 0.04 - width + 0.06, y - height / 2), width, height,
+                                      boxstyle="round,pad=0.02", facecolor="none", edgecolor=HIGHLIGHT_COLOR,
+                                      lw=2.5, zorder=3.5)
+            else:
+                mark = Circle((x, y), RADIUS + 0.035, facecolor="none", edgecolor=HIGHLIGHT_COLOR, lw=3.5,
+                              zorder=3.5)
+            ax.add_patch(mark)
+            if tag is not None:
+                mark.set_gid(f"{tag}-n{j}")
+        text = notes.get(node)
+        if text is not None:
+            if node.op is None:
+                note = ax.text(x - 0.04, y - 0.13, text, ha="right", va="top", fontsize=NOTE_SIZE,
+                               color=BACKWARD_COLOR, zorder=4)
+            else:
+                note = ax.text(x, y - RADIUS - 0.05, text, ha="center", va="top", fontsize=NOTE_SIZE,
+                               color=BACKWARD_COLOR, zorder=4)
+            if tag is not None:
+                note.set_gid(f"{tag}-s{j}")
