@@ -56,15 +56,15 @@ def check_out(out):
         raise BuildError(f"--out {out} is a symbolic link; give the real folder it points to, or a new one")
     if out.exists() and not out.is_dir():
         raise BuildError(f"--out {out} is a file, not a folder; give a new or empty folder")
+    if out == ROOT or out in ROOT.parents:
+        raise BuildError(f"--out {out} is not empty: it holds the project itself; give a folder of its own, "
+                         f"for example --out {DEFAULT_OUT}")
     if out.is_dir() and any(out.iterdir()):
         marker = out / MARKER
         if marker.is_symlink() or not marker.is_file():
             raise BuildError(f"--out {out} is not empty and is not a site that docs/build.py built (it has no "
                              f"{MARKER} file); nothing in it was changed. Give a new or empty folder, for example "
                              f"--out {DEFAULT_OUT}, or remove this one yourself")
-    for inside in (ROOT, NOTEBOOKS):
-        if out == inside or out in inside.parents:
-            raise BuildError(f"--out {out} holds the project; give a folder of its own")
 
 
 def swap_in(site, out, trash):
@@ -145,8 +145,8 @@ TEXTS = {
             "```{admonition} This lab needs a running Python kernel\n"
             ":class: lab-notice important\n\n"
             "On this website the lab below is only a picture of its controls, as the notebook stored them: "
-            "they move, but nothing trains and the plots stay empty. To train, run the notebook yourself: "
-            "get the project ({ref}`how <get-the-notebooks>`), start `jupyter lab notebooks/`, open "
+            "they move, but nothing trains. To train, run the notebook yourself: get the project and set it "
+            "up as {ref}`the home page says <get-the-notebooks>`, start `jupyter lab notebooks/`, open "
             "`07_training_on_mnist.ipynb` and choose **Run > Run All Cells**.\n```"
         ),
     },
@@ -158,8 +158,8 @@ TEXTS = {
             "```{admonition} この学習ラボを動かすには、実行中の Python カーネルが必要です\n"
             ":class: lab-notice important\n\n"
             "このウェブサイトの下のラボは、ノートブックに保存されたコントロールの画像のようなものです。"
-            "スライダーは動きますが、学習はせず、グラフも空のままです。学習させるには、ノートブックを自分の"
-            "環境で実行してください。プロジェクトを入手し（{ref}`入手と実行の方法 <get-the-notebooks>`）、"
+            "スライダーは動きますが、学習はしません。学習させるには、ノートブックを自分の環境で実行してください。"
+            "{ref}`トップページの説明 <get-the-notebooks>`のとおりにプロジェクトを入手して準備し、"
             "`jupyter lab notebooks/ja/` を起動して `07_training_on_mnist.ipynb` を開き、"
             "**Run > Run All Cells**（日本語表示では **実行 > すべてのセルを実行**）を選びます。\n```"
         ),

@@ -26,6 +26,7 @@ import shutil
 import subprocess
 import sys
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -96,6 +97,11 @@ def site(tmp_path_factory):
     assert snapshot() == before, "the site build wrote into the repository"
     assert not (html / "stale.html").exists() and (html / MARKER).is_file(), "the previous build was not replaced"
     assert not [p for p in tmp.iterdir() if p.name.startswith(".site-")], "the build left its temporary folder"
+    with zipfile.ZipFile(html / "backprop-from-scratch.zip") as archive:
+        names = set(archive.namelist())
+    for needed in ("requirements.txt", "common/__init__.py", "notebooks/01_computational_graphs.ipynb",
+                   "notebooks/ja/01_computational_graphs.ipynb"):
+        assert f"backprop-from-scratch/{needed}" in names, f"the project's zip has no {needed}"
     handler = functools.partial(QuietHandler, directory=str(html))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
@@ -208,6 +214,7 @@ DESKTOP_STATE = """() => {
         searchBoxes: [...document.querySelectorAll(".search-button-field")].filter(visible).length,
         footer: document.querySelector(".site-footer")?.textContent ?? "",
         footerBy: [...document.querySelectorAll("footer, .bd-footer-content")].some(f => /\\bBy\\b/.test(f.textContent)),
+        archive: document.querySelector("a[href$='backprop-from-scratch.zip']")?.href ?? null,
         fits100,
     };
 }"""
@@ -241,6 +248,8 @@ def desktop_problems(watched, url, html, page_name):
         problems.append(f"{state['searchBoxes']} search boxes shown, not 1")
     if "Backprop from Scratch" not in state["footer"] or state["footerBy"]:
         problems.append(f"not the site's footer: {state['footer'][:80]!r}")
+    if not notebook and (not state["archive"] or not (html / state["archive"][len(url) + 1:]).is_file()):
+        problems.append(f"no working link to the project's zip: {state['archive']}")
     if notebook:
         stem = Path(page_name).stem
         if state["download"] != f"_sources/{stem}.ipynb" or \
