@@ -23,7 +23,7 @@ from matplotlib.patches import Circle, FancyBboxPatch
 
 FORWARD_COLOR, BACKWARD_COLOR = "#1f5fbf", "#c0392b"
 HIGHLIGHT_COLOR = "#e67e22"  # the node and edge a step computes (common.stepper)
-NOTE_SIZE = 10  # points: a note under a node
+NOTE_SIZE = 10.5  # points: a note under a node
 DX, DY, RADIUS = 1.35, 1.0, 0.24  # inches: column and row spacing (at least), node radius
 LABEL_SIZE, NAME_SIZE, OP_SIZE = 10.5, 11.5, 12.5  # points
 DPI = 120  # at least: a PNG of a graph (in a notebook) stays sharp; an SVG does not depend on it

@@ -21,6 +21,7 @@ import hashlib
 import html
 import io
 import json
+import math
 import re
 import warnings
 
@@ -28,10 +29,10 @@ import matplotlib
 import matplotlib.pyplot as plt
 import numpy as np
 
-from common.draw import draw_graph, edge_keys
+from common.draw import LABEL_SIZE, draw_graph, edge_keys
 from common.stepper import LANGUAGES, WORDS, Frame, short_text
 
-CSS_PX_PER_PT = 96 / 72
+MIN_TEXT = 10  # points: no text of the drawing is shown smaller
 JA_FONTS = ["IPAGothic", "IPAPGothic", "Noto Sans CJK JP"]  # as figures/draw_figures.py
 LANGUAGE_NAMES = {"en": "English", "ja": "日本語"}
 UI = {  # the controls' words
@@ -136,7 +137,7 @@ class _Renamed:
 def _inline_svg(svg, prefix):
     """matplotlib's SVG made fit to sit inline in a page: no XML header, metadata, global style,
     clip path or ids but the stepper's; sized by
-    CSS to its natural width (text 10.5 pt), no narrower than 95 % of it. Returns (svg, width in pt)."""
+    CSS to its natural width (text 10.5 pt), no narrower than 10 pt text allows. Returns (svg, width in pt)."""
     svg = svg[svg.index("<svg"):]
     svg = re.sub(r"\s*<metadata>.*?</metadata>", "", svg, flags=re.S)
     svg = re.sub(r'\s*<style type="text/css">.*?</style>', "", svg, flags=re.S)
@@ -151,8 +152,9 @@ def _inline_svg(svg, prefix):
     svg = re.sub(r' id="[^"]+"', lambda m: m.group(0) if mine.fullmatch(m.group(0)) else "", svg)
     svg = _compact(svg)
     width = float(re.search(r'<svg[^>]* width="([\d.]+)pt"', svg).group(1))
+    smallest = math.ceil(width * MIN_TEXT / LABEL_SIZE * 10) / 10  # the narrowest it may get: 10 pt labels
     svg = re.sub(r'(<svg[^>]*?) width="[\d.]+pt" height="[\d.]+pt"',
-                 rf'\1 style="display:block;width:100%;max-width:{width:.1f}pt;min-width:{0.95 * width:.1f}pt;'
+                 rf'\1 style="display:block;width:100%;max-width:{width:.1f}pt;min-width:{smallest:.1f}pt;'
                  rf'height:auto" stroke-linejoin="round" stroke-linecap="butt" font-family="{FONTS}"', svg, count=1)
     return svg, width
 
@@ -259,7 +261,7 @@ def player_html(stepper):
         '</div><div class="gs-controls">'
         + "".join(f'<button type="button" class="gs-{name}" style="{button}"></button>'
                   for name in ("first", "back", "next", "last"))
-        + '<span class="gs-counter" style="font:14px sans-serif;margin:0 8px"></span>'
+        + '<span class="gs-counter" style="font:14px sans-serif;margin:0 8px;white-space:nowrap"></span>'
         f'<button type="button" class="gs-lang" style="{button}"></button>'
         '<span class="gs-keys" style="font:12px sans-serif;color:#666"></span></div>'
         f'{predict}</div>'
