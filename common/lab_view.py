@@ -2,7 +2,12 @@
 settings, Train / Stop / Reset, a progress bar, live loss and accuracy curves
 of every run since Reset with a table of the runs' settings and outcomes, and
 after a run its first-layer weights, confusion matrix and misclassified test
-images.
+images. Show a lab with
+
+    from common.lab_view import LabView
+    LabView(lab)
+
+The view imports common.lab, never the other way round: a lab trains without it.
 
 Figures are drawn with matplotlib's Agg canvas into PNG Image widgets, which
 the training thread may update while the kernel keeps serving the frontend.
@@ -20,7 +25,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
-from common.lab import ACTIVATIONS, OPTIMIZER_NAMES, WEIGHT_INITS, TrainingLab
+from common.lab import ACTIVATIONS, OPTIMIZER_NAMES, WEIGHT_INITS, ListenerError, TrainingLab
 
 MIN_REDRAW_SECONDS = 0.2  # at most about 5 curve redraws a second while training, and at
 DRAWING_SHARE = 0.4       # most this share of a run's time (drawing runs in the training thread)
@@ -213,17 +218,27 @@ def runs_table(runs):
             outcome = f"<span style='color:#c0392b'>diverged at iteration {run.diverged_at}</span>"
         else:
             outcome = html.escape(run.message)
-        rows.append(f"<tr><td style='color:{run_color(k)};font-weight:bold;padding-right:6px'>&#9632; {run.number}"
-                    f"</td><td style='padding-right:12px'>{html.escape(run.settings.label())}</td>"
-                    f"<td>{outcome}</td></tr>")
+        rows.append(f"<tr><td style='color:{run_color(k)};font-weight:bold;padding-right:6px;white-space:nowrap'>"
+                    f"&#9632; {run.number}</td><td style='padding-right:12px'>{html.escape(run.settings.label())}"
+                    f"</td><td>{outcome}</td></tr>")
     return ("<div style='max-height:8em;overflow-y:auto;font-size:13px;line-height:1.45'>"
             "<table style='border-collapse:collapse'>" + "".join(rows) + "</table></div>")
 
 
-def ready(lab):
+# What the stored widget state says until a kernel runs the view: true on the website and in
+# any front end that shows the stored state, where Train cannot work.
+INACTIVE = ("<b>Inactive</b>: the lab needs a live Python kernel to train. Open this notebook in JupyterLab "
+            "and run all cells (Run &gt; Run All Cells).")
+
+# What JupyterLab 4 with ipywidgets 8 shows in the lab's place before its kernel has run the
+# cell: it does not restore widgets from a notebook's stored state (jupyterlab/jupyterlab#15361).
+PLACEHOLDER = "The training lab appears here when the notebook runs: Run > Run All Cells."
+
+
+def next_run(lab):
+    """What pressing Train does now, for a live view."""
     number = lab.runs[-1].number + 1 if lab.runs else 1
-    return (f"<b>Ready to train</b>: press Train for run {number} with "
-            f"{html.escape(lab.settings.label())}.")
+    return f"Press <b>Train</b> for run {number} with {html.escape(lab.settings.label())}."
 
 
 def progress_line(run):
@@ -242,76 +257,153 @@ def outcome(run):
         return f"<b style='color:#c0392b'>Run {run.number} {html.escape(run.message)}.</b>"
     if run.status == "finished":
         return (f"<b>Run {run.number} finished</b> in {run.seconds:.1f} s: test accuracy "
-                f"{run.test_accuracy:.3f} on all {len(run.predictions):,} test images. "
-                "Change a setting and press Train to compare.")
+                f"{run.test_accuracy:.3f} on all {len(run.predictions):,} test images.")
     return html.escape(run.summary())
 
 
-class LabView:
-    """The widgets of a TrainingLab, kept in step with lab.settings both ways."""
+# Sizes in CSS pixels, set through ipywidgets' Layout and style (the same in every front end).
+# Labels are HTML widgets rather than the controls' descriptions: the website's widget renderer
+# (@jupyter-widgets/html-manager) typesets every description with MathJax 2's MathJax.Hub.Queue,
+# which the site's MathJax 3 does not have ("Cannot read properties of undefined (reading 'Queue')").
+# Measured in headless Chromium with Debian's fonts (DejaVu Sans, wider than macOS's or Windows'
+# system fonts) at the widgets' 13 px: "training images" 102 px, "0.0001" 46 px, "Sigmoid" 53 px.
+LABEL_WIDTH = 112         # the labels' column
+SLIDER_COLUMN = 360       # label + track + readout (at least 72 px in ipywidgets' own style)
+CHOICE_WIDTH = 200        # the menu; toggle buttons as wide as their text (never clipped)
+BUTTON_WIDTH = 88
 
-    def __init__(self, lab: TrainingLab):
+
+def label(text):
+    """A control's label: right-aligned, never truncated."""
+    return w.HTML(value=f"<div style='text-align:right;white-space:nowrap'>{html.escape(text)}</div>",
+                  layout=w.Layout(width=f"{LABEL_WIDTH}px", min_width=f"{LABEL_WIDTH}px", margin="0 8px 0 0"))
+
+
+def row(text, control):
+    return w.HBox([label(text), control], layout=w.Layout(align_items="center", width="100%"))
+
+
+class LabView:
+    """The widgets of a TrainingLab, kept in step with lab.settings both ways.
+
+    Display it as the last line of a cell (or with IPython.display.display). It is one of the
+    lab's listeners until close(). live: a front end has shown it with a kernel behind it
+    (it reports the views it draws); until then the status says how to start the lab, since
+    Train cannot work in the stored copy a page shows.
+    """
+
+    def __init__(self, lab):
+        if not isinstance(lab, TrainingLab):
+            raise TypeError(f"LabView needs a TrainingLab, got {type(lab).__name__}: "
+                            "LabView(TrainingLab(x_train, t_train, x_test, t_test))")
         self.lab = lab
-        s, style = lab.settings, {"description_width": "110px"}
-        slider = {"style": style, "layout": w.Layout(width="420px"), "continuous_update": False}
+        s = lab.settings
+        slider = {"continuous_update": False, "readout": True,
+                  "layout": w.Layout(flex="1 1 auto", width="auto", min_width="150px")}
 
         def choices(values):  # labelled exactly: 0.3, not 0.30000000000000004
             return [(f"{v:g}", v) for v in values]
         self._syncing = False
         subsets = [n for n in SUBSETS if n < len(lab.x_train)] + [len(lab.x_train)]
+        toggles = {"style": {"button_width": "auto"}, "layout": w.Layout(width="auto", flex="0 0 auto")}
         self.controls = {
-            "lr": w.SelectionSlider(options=choices(LEARNING_RATES), description="learning rate", **slider),
-            "hidden_size": w.SelectionSlider(options=choices(HIDDEN_SIZES), description="hidden size", **slider),
-            "batch_size": w.SelectionSlider(options=choices(BATCH_SIZES), description="batch size", **slider),
-            "epochs": w.SelectionSlider(options=choices(EPOCHS), description="epochs", **slider),
-            "subset": w.SelectionSlider(options=choices(subsets), description="training images", **slider),
-            "optimizer": w.Dropdown(options=OPTIMIZER_NAMES, value=s.optimizer, description="optimizer",
-                                    style=style),
-            "activation": w.ToggleButtons(options=tuple(ACTIVATIONS), value=s.activation,
-                                          description="activation", style=style),
-            "weight_init": w.ToggleButtons(options=tuple(WEIGHT_INITS), value=s.weight_init,
-                                           description="weight init", style=style),
+            "lr": w.SelectionSlider(options=choices(LEARNING_RATES), **slider),
+            "hidden_size": w.SelectionSlider(options=choices(HIDDEN_SIZES), **slider),
+            "batch_size": w.SelectionSlider(options=choices(BATCH_SIZES), **slider),
+            "epochs": w.SelectionSlider(options=choices(EPOCHS), **slider),
+            "subset": w.SelectionSlider(options=choices(subsets), **slider),
+            "optimizer": w.Dropdown(options=OPTIMIZER_NAMES, value=s.optimizer,
+                                    layout=w.Layout(width=f"{CHOICE_WIDTH}px", max_width="100%")),
+            "activation": w.ToggleButtons(options=tuple(ACTIVATIONS), value=s.activation, **toggles),
+            "weight_init": w.ToggleButtons(options=tuple(WEIGHT_INITS), value=s.weight_init, **toggles),
         }
+        labels = {"lr": "learning rate", "hidden_size": "hidden size", "batch_size": "batch size",
+                  "epochs": "epochs", "subset": "training images", "optimizer": "optimizer",
+                  "activation": "activation", "weight_init": "weight init"}
         self._sync_controls()
-        self.buttons = {name: w.Button(description=name, button_style=bs)
+        button = w.Layout(width=f"{BUTTON_WIDTH}px")
+        self.buttons = {name: w.Button(description=name, button_style=bs, layout=button)
                         for name, bs in (("Train", "success"), ("Stop", "danger"), ("Reset", ""))}
         # Handled in the kernel's own thread, in the order clicked: Stop only asks the run to
         # end, Train waits the fraction of a second an ending run needs, Reset waits for it too.
         self.buttons["Train"].on_click(lambda _: self._command(lab.train))
         self.buttons["Stop"].on_click(lambda _: self._command(lambda: lab.stop(wait=False)))
         self.buttons["Reset"].on_click(lambda _: self._command(lab.reset))
-        self.progress = w.IntProgress(value=0, min=0, max=1, description="progress", style=style)
-        self.status = w.HTML(value=ready(lab), layout=w.Layout(min_height="2.6em"))
+        self.progress = w.IntProgress(value=0, min=0, max=1, layout=w.Layout(flex="1 1 120px", max_width="300px",
+                                                                             margin="0 0 0 8px"))
+        self.status = w.HTML(layout=w.Layout(min_height="2.8em"))
         width = f"{FIGURE_WIDTH * CSS_DPI:.0f}px"
         image = {"width": width, "max_width": "100%", "height": "auto"}
         self.curves = w.Image(value=draw_curves(lab.runs), format="png", layout=w.Layout(**image))
-        self.table = w.HTML(value=runs_table(lab.runs))
+        self.table = w.HTML(value=runs_table(lab.runs), layout=w.Layout(max_width="100%", overflow="auto"))
         self.results = w.Image(format="png", layout=w.Layout(display="none", **image))
         self.results_run = None  # the run whose results are shown
         self.redraws = 0          # curve images drawn since the view was made
         self.redraw_times = []    # time.perf_counter() of each, for the benchmark
         self._last_redraw = 0.0
         self._last_draw_seconds = 0.0
+        self.live = False
+        self._event, self._hint = "", True  # the status: what happened, and whether to say what Train does
+        self._show_status("")
         for control in self.controls.values():
             control.observe(self._on_control, names="value")
-        lab.listeners.append(self._on_lab)
+        left = w.VBox([row(labels[n], self.controls[n]) for n in ("lr", "hidden_size", "batch_size", "epochs",
+                                                                  "subset")],
+                      layout=w.Layout(width=f"{SLIDER_COLUMN}px", max_width="100%", margin="0 16px 0 0"))
+        right = w.VBox([row(labels[n], self.controls[n]) for n in ("optimizer", "activation", "weight_init")],
+                       layout=w.Layout(width=f"{LABEL_WIDTH + 8 + CHOICE_WIDTH + 8}px", max_width="100%"))
         self.widget = w.VBox([
-            w.HBox([w.VBox(list(self.controls.values())[:5]), w.VBox(list(self.controls.values())[5:])]),
-            w.HBox(list(self.buttons.values()) + [self.progress]),
+            w.HBox([left, right], layout=w.Layout(flex_flow="row wrap")),
+            w.HBox(list(self.buttons.values()) + [self.progress],
+                   layout=w.Layout(flex_flow="row wrap", align_items="center", margin="6px 0 2px 0")),
             self.status, self.curves, self.table, self.results,
-        ])
+        ], _view_count=0)  # 0: the front end counts the views it draws (None would not)
+        self.widget.observe(self._on_view_count, names="_view_count")
+        lab.listeners.append(self._on_lab)
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs)
+        bundle["text/plain"] = PLACEHOLDER  # not "VBox(children=(HBox(..."
+        return bundle
+
+    def close(self):
+        """Stop listening to the lab and close this view's widgets (the lab and its runs stay)."""
+        if self._on_lab in self.lab.listeners:
+            self.lab.listeners.remove(self._on_lab)
+        todo = [self.widget]
+        while todo:
+            widget = todo.pop()
+            todo.extend(getattr(widget, "children", ()))
+            widget.close()
+
+    def _on_view_count(self, change):
+        if change["new"] and not self.live:  # a front end has drawn the view: it is live
+            self.live = True
+            self._show_status(self._event, self._hint)
+
+    def _show_status(self, event, hint=True):
+        """Show event (HTML) and, with hint, what Train does now: only a live view can train."""
+        self._event, self._hint = event, hint
+        parts = [event] if event else []
+        if hint:
+            parts.append(next_run(self.lab) if self.live else INACTIVE)
+        self.status.value = "<br>".join(parts)
 
     def _command(self, action):
+        self.live = True  # a click came from a front end with a kernel behind it
         try:
             action()
-        except (TypeError, ValueError) as error:
-            self.status.value = f"<b>{html.escape(str(error))}</b>"
+        except (TypeError, ValueError, ListenerError) as error:
+            self._show_status(f"<b>{html.escape(str(error))}</b>")
 
     def _on_control(self, change):
         if self._syncing:
             return
         name = next(n for n, c in self.controls.items() if c is change["owner"])
-        self._command(lambda: self.lab.set(**{name: change["new"]}))
+        try:
+            self.lab.set(**{name: change["new"]})
+        except (TypeError, ValueError, ListenerError) as error:
+            self._show_status(f"<b>{html.escape(str(error))}</b>")
 
     def _sync_controls(self):
         """Show lab.settings on the controls (the nearest option where a value is off the grid)."""
@@ -341,9 +433,10 @@ class LabView:
                 self.progress.value = 0
             going = [r for r in lab.runs if r.status == "running"]
             if lab.notice:
-                self.status.value = (progress_line(going[-1]) + "<br>" if going else "") + html.escape(lab.notice)
+                self._show_status((progress_line(going[-1]) + "<br>" if going else "") + html.escape(lab.notice),
+                                  hint=False)
             elif not going:
-                self.status.value = ready(lab)
+                self._show_status("")  # what Train does next (the runs' outcomes stay in the table)
             return
         ended = run.status != "running"
         if not run.losses and not ended:  # a run has started
@@ -351,7 +444,7 @@ class LabView:
                 self._hide_results()  # the older run's results would mislead
             self.progress.max, self.progress.value = run.settings.iterations, 0
             self.table.value = runs_table(lab.runs)
-            self.status.value = f"Run {run.number} started: {html.escape(run.settings.label())}"
+            self._show_status(f"Run {run.number} started: {html.escape(run.settings.label())}", hint=False)
             return
         now = time.perf_counter()
         pause = max(MIN_REDRAW_SECONDS, self._last_draw_seconds * (1 - DRAWING_SHARE) / DRAWING_SHARE)
@@ -364,7 +457,7 @@ class LabView:
             self.redraws += 1
             self.redraw_times.append(self._last_redraw)
             note = f"<br>{html.escape(lab.notice)}" if lab.notice else ""
-            self.status.value = (outcome(run) if ended else progress_line(run)) + note
+            self._show_status((outcome(run) if ended else progress_line(run)) + note, hint=ended)
         if ended and run.status == "finished":
             self.results.value = draw_results(run, lab.x_test, lab.t_test)
             self.results.layout.display = ""
