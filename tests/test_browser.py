@@ -1,7 +1,9 @@
 """The training lab in a real browser: JupyterLab on loopback, headless Chromium
-driven by Playwright. Runs all cells of notebook 07, moves the learning-rate and
-hidden-size sliders, clicks Train, and waits until the curves are redrawn and the
-kernel reports the new settings. Everything it writes goes to a temporary folder.
+driven by Playwright. Runs all cells of notebook 07, waits until the lab says it is
+live, checks its layout (nothing clipped, covered or wrapped), moves the learning-rate
+and hidden-size sliders, clicks Train, and waits until the curves are redrawn and the
+kernel reports the new settings. It waits only for conditions, never for a time or for
+network idle. Everything it writes goes to a temporary folder.
 The server requires a random token (secrets.token_hex), so that no other local user
 can run code through it while the test runs.
 """
@@ -22,7 +24,7 @@ from pathlib import Path
 
 import pytest
 
-from common.lab import TrainingLab
+from common.lab_view import BATCH_SIZES, EPOCHS, HIDDEN_SIZES, LEARNING_RATES, PLACEHOLDER, SUBSETS
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
@@ -32,6 +34,48 @@ OVERRIDES = {
     "@jupyterlab/docmanager-extension:plugin": {"autosave": False},
     "@jupyterlab/notebook-extension:tracker": {"windowingMode": "none"},
 }
+
+
+# Every problem of the lab's layout in the page: texts clipped (readouts, labels, buttons), controls
+# that overlap or stick out of the lab, toggle buttons on more than one row. widest: for each slider
+# (in order) the widest text its readout must show, measured in the readout's own font.
+LAYOUT_PROBLEMS = """([lab, widest]) => {
+    const problems = [];
+    const box = lab.getBoundingClientRect();
+    const canvas = document.createElement("canvas").getContext("2d");
+    const textWidth = (text, element) => { canvas.font = getComputedStyle(element).font; return canvas.measureText(text).width; };
+    const readouts = [...lab.querySelectorAll(".widget-readout")];
+    if (readouts.length !== widest.length) problems.push(`${readouts.length} slider readouts, not ${widest.length}`);
+    readouts.forEach((r, i) => {
+        if (i < widest.length && r.clientWidth < textWidth(widest[i], r)) problems.push(`readout ${i} is ${r.clientWidth} px, too narrow for "${widest[i]}"`);
+    });
+    const labels = [...lab.querySelectorAll(".widget-html-content")].filter(e => e.closest(".widget-hbox"));
+    const parts = [...readouts, ...labels, ...lab.querySelectorAll("button, select, .noUi-target, .progress")];
+    for (const e of parts) {
+        const b = e.getBoundingClientRect();
+        if (e.scrollWidth > e.clientWidth + 1) problems.push(`"${e.textContent.trim()}" is clipped (${e.scrollWidth} > ${e.clientWidth} px)`);
+        if (b.left < box.left - 1 || b.right > box.right + 1) problems.push(`"${e.textContent.trim() || e.className}" sticks out of the lab`);
+    }
+    for (let i = 0; i < parts.length; i++) for (let j = i + 1; j < parts.length; j++) {
+        const [a, b] = [parts[i], parts[j]];
+        if (a.contains(b) || b.contains(a)) continue;
+        const [p, q] = [a.getBoundingClientRect(), b.getBoundingClientRect()];
+        const overlap = Math.min(p.right, q.right) - Math.max(p.left, q.left) > 1 && Math.min(p.bottom, q.bottom) - Math.max(p.top, q.top) > 1;
+        if (overlap) problems.push(`"${a.textContent.trim() || a.className}" and "${b.textContent.trim() || b.className}" overlap`);
+    }
+    for (const group of lab.querySelectorAll(".widget-toggle-buttons")) {
+        const rows = new Set([...group.querySelectorAll("button")].map(b => Math.round(b.getBoundingClientRect().top)));
+        if (rows.size !== 1) problems.push(`toggle buttons ${group.textContent} on ${rows.size} rows`);
+    }
+    return problems;
+}"""
+
+
+def widest_readouts(x_train_size=60000):
+    """The widest text each slider of the lab shows (in its order), by character count."""
+    subsets = [n for n in SUBSETS if n < x_train_size] + [x_train_size]
+    return [max((f"{v:g}" for v in values), key=len) for values in (LEARNING_RATES, HIDDEN_SIZES, BATCH_SIZES, EPOCHS,
+                                                                  subsets)]
 
 
 def run_notebooks():
@@ -164,14 +208,22 @@ def test_lab_sliders_and_train_in_a_real_browser(jupyterlab):
             status_bar = page.locator("#jp-main-statusbar")
             status_bar.get_by_text("Idle").wait_for(timeout=60_000)
             # before it runs, JupyterLab shows the stored output's text: a line saying how to start the lab
-            page.locator(".jp-OutputArea-output", has_text=TrainingLab.PLACEHOLDER).wait_for(timeout=30_000)
+            page.locator(".jp-OutputArea-output", has_text=PLACEHOLDER).wait_for(timeout=30_000)
 
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
             page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
             outputs = page.locator(".jp-OutputArea-output")
             outputs.filter(has_text="runs on the comparison plot").wait_for(timeout=180_000)  # the lab's last cell
+            # the front end has told the kernel it shows the lab: only now does the lab say Train works
+            status = page.locator(".widget-html-content", has_text="Press Train for run 3")
+            status.wait_for(timeout=60_000)
+            assert "Inactive" not in status.inner_text()
             handles = page.locator(".noUi-handle")
-            handles.nth(1).wait_for(timeout=30_000)
+            handles.nth(4).wait_for(timeout=30_000)
+            lab = page.locator(".widget-vbox", has=page.locator(".noUi-handle")).first
+            lab.scroll_into_view_if_needed()
+            problems = page.evaluate(LAYOUT_PROBLEMS, [lab.element_handle(), widest_readouts()])
+            assert problems == [], problems
             for index in (0, 1):  # learning rate 0.1 -> 0.2, hidden size 100 -> 200 (the next 1-2-3-5 options)
                 handles.nth(index).focus()
                 page.keyboard.press("ArrowRight")
