@@ -16,13 +16,18 @@ log, relu, split, broadcast_to, sum_to, the losses) are in common.autograd_ops.
 import contextlib
 import heapq
 import itertools
+import threading
 import weakref
 
 import numpy as np
 
 
-class Config:
+class _Config(threading.local):
+    """Settings of the engine, one copy per thread: no_grad() in one thread leaves the others recording."""
     enable_backprop = True
+
+
+Config = _Config()
 
 
 @contextlib.contextmanager
@@ -171,6 +176,10 @@ class Function:
     generation = 0
 
     def __call__(self, *inputs):
+        if Config.enable_backprop and hasattr(self, "outputs"):
+            raise RuntimeError(f"this {type(self).__name__} was already called: a Function records one call, "
+                               f"its inputs and outputs, for backward; make a new one for each call "
+                               f"({type(self).__name__}()(x), as the functions of common.autograd_ops do)")
         inputs = [as_variable(x) for x in inputs]
         ys = self.forward(*(x.data for x in inputs))
         ys = ys if isinstance(ys, tuple) else (ys,)
@@ -191,8 +200,13 @@ class Function:
 # shape (sum_to_shape), which is the adjoint of broadcasting.
 
 def sum_to_shape(g, shape):
-    """Sum an ndarray g down to shape, undoing NumPy broadcasting."""
+    """Sum an ndarray g down to shape, undoing NumPy broadcasting. Raises ValueError when g's
+    shape could not have come from broadcasting shape."""
+    shape = tuple(shape)
     lead = g.ndim - len(shape)
+    if lead < 0 or any(n not in (1, m) for n, m in zip(shape, g.shape[lead:])):
+        raise ValueError(f"cannot sum an array of shape {g.shape} to shape {shape}: broadcasting {shape} "
+                         "does not give it (each axis of the target must be 1 or the same length)")
     axes = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and g.shape[lead + i] != 1)
     g = g.sum(axis=axes, keepdims=True) if axes else g
     return g.reshape(shape) if lead else g

@@ -61,7 +61,12 @@ def softmax(x):
 
 
 def sum_squared_error(y, t):
-    return 0.5 * np.sum((as_float_array(y) - t) ** 2)
+    """0.5 * sum((y - t)**2) for y and t of one shape (one-hot t), as in the book."""
+    y, t = as_float_array(y), np.asarray(t)
+    if y.shape != t.shape:
+        raise ValueError(f"sum_squared_error expected y and t of one shape, got shapes {y.shape} and {t.shape}: "
+                         "give one-hot targets of y's shape (they would broadcast into a wrong sum)")
+    return 0.5 * np.sum((y - t) ** 2)
 
 
 def batched_targets(y, t, who="targets"):

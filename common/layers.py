@@ -33,6 +33,7 @@ from common.validate import (
     check_features,
     check_images,
     check_int,
+    check_number,
     check_params,
     check_window,
     forward_first,
@@ -188,7 +189,8 @@ class Dropout:
     """
 
     def __init__(self, dropout_ratio=0.5, rng=None):
-        if not isinstance(dropout_ratio, (int, float, np.number)) or not 0 <= dropout_ratio < 1:
+        if isinstance(dropout_ratio, bool) or not isinstance(dropout_ratio, (int, float, np.number)) \
+                or not 0 <= dropout_ratio < 1:
             raise ValueError(f"Dropout expected dropout_ratio in [0, 1), the fraction of units "
                              f"dropped in training, got {dropout_ratio!r}")
         self.dropout_ratio = dropout_ratio
@@ -221,6 +223,8 @@ class BatchNormalization:
         check_params(self, np.ndim(gamma) == 1 and np.shape(beta) == np.shape(gamma),
                      "gamma and beta of one shape (D,)", "give one of each per feature",
                      gamma=gamma, beta=beta)
+        check_number(self, "momentum", momentum, 0, 1)
+        check_number(self, "eps", eps, 1e-12, 1)
         self.gamma = gamma
         self.beta = beta
         self.momentum = momentum

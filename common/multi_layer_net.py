@@ -5,7 +5,7 @@ import numpy as np
 
 from common.fast_layers import FastAffine
 from common.layers import Affine, BatchNormalization, Dropout, Relu, Sigmoid, SoftmaxWithLoss
-from common.network import Network, check_size, randn, weight_std
+from common.network import Network, check_size, network_dtype, randn, weight_std
 
 ACTIVATIONS = {"relu": Relu, "sigmoid": Sigmoid}
 
@@ -37,7 +37,7 @@ def build(net, input_size, hidden_size_list, output_size, *, activation, weight_
     check_size(who, "output_size", output_size)
     for size in hidden_size_list:
         check_size(who, "every size in hidden_size_list", size)
-    net.dtype = np.dtype(dtype)
+    net.dtype = network_dtype(who, dtype)
     net.input_size, net.output_size = input_size, output_size
     net.hidden_size_list = list(hidden_size_list)
     net.hidden_layer_num = len(net.hidden_size_list)

@@ -24,6 +24,19 @@ def takes_train_flg(layer_type):
     return "train_flg" in inspect.signature(layer_type.forward).parameters
 
 
+def network_dtype(who, dtype):
+    """np.dtype(dtype), which must be float32 or float64 (integers would cut the gradients to whole
+    numbers, float16 keeps too few digits to learn)."""
+    try:
+        dtype = np.dtype(dtype)
+    except TypeError:
+        dtype = None
+    if dtype not in (np.float32, np.float64):
+        raise ValueError(f"{who} expected dtype np.float32 or np.float64, got {dtype!r}: integer weights cannot "
+                         "learn (their gradients are cut to whole numbers), float16 keeps too few digits")
+    return dtype
+
+
 def weight_std(weight_init_std, fan_in):
     """'relu'/'he' -> sqrt(2 / fan_in); 'sigmoid'/'xavier' -> sqrt(1 / fan_in); a number -> itself."""
     if isinstance(weight_init_std, str):
@@ -34,6 +47,10 @@ def weight_std(weight_init_std, fan_in):
             return np.sqrt(1.0 / fan_in)
         raise ValueError(f"unknown weight_init_std {weight_init_std!r}: use a number, "
                          "'relu'/'he' or 'sigmoid'/'xavier'")
+    if isinstance(weight_init_std, bool) or not isinstance(weight_init_std, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(weight_init_std) or weight_init_std < 0:
+        raise ValueError(f"weight_init_std must be a finite number >= 0 or 'relu'/'he'/'sigmoid'/'xavier', "
+                         f"got {weight_init_std!r}")
     return float(weight_init_std)
 
 

@@ -12,13 +12,46 @@ def zeros_like(value):
     return np.zeros(value.shape, dtype=value.dtype if value.dtype.kind == "f" else np.float64)
 
 
+def setting(who, name, value, low, high):
+    """value, checked to be a finite real number in [low, high], else ValueError."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(value) or not low <= value <= high:
+        raise ValueError(f"{who} expected {name} to be a finite number from {low} to {high}, got {value!r}")
+    return value
+
+
+def check_update(who, params, grads):
+    """The grads fit the params: one gradient per parameter, of its shape; no integer array
+    (an update could not be stored in it). Raises ValueError naming the key and both shapes."""
+    for key, value in params.items():
+        if key not in grads:
+            raise ValueError(f"{who}.update: grads has no {key!r} (it has {sorted(grads)}): give a gradient for "
+                             "every parameter")
+        if np.shape(grads[key]) != np.shape(value):
+            raise ValueError(f"{who}.update: grads[{key!r}] has shape {np.shape(grads[key])}, but params[{key!r}] "
+                             f"has shape {np.shape(value)}: a gradient has its parameter's shape")
+        if isinstance(value, np.ndarray) and value.dtype.kind != "f":
+            raise ValueError(f"{who}.update: params[{key!r}] is an array of dtype {value.dtype}, which cannot hold "
+                             "an update: use floating parameters (astype(np.float64))")
+
+
+def state_for(state, params):
+    """state (a dict, or None the first time) with zeros for every parameter it does not have yet."""
+    state = {} if state is None else state
+    for key, value in params.items():
+        if key not in state:
+            state[key] = zeros_like(value)
+    return state
+
+
 class SGD:
     """W <- W - lr * dW"""
 
     def __init__(self, lr=0.01):
-        self.lr = lr
+        self.lr = setting("SGD", "lr", lr, 0, np.inf)
 
     def update(self, params, grads):
+        check_update("SGD", params, grads)
         for key in params:
             params[key] -= self.lr * grads[key]
 
@@ -27,13 +60,13 @@ class Momentum:
     """v <- momentum * v - lr * dW;  W <- W + v"""
 
     def __init__(self, lr=0.01, momentum=0.9):
-        self.lr = lr
-        self.momentum = momentum
+        self.lr = setting("Momentum", "lr", lr, 0, np.inf)
+        self.momentum = setting("Momentum", "momentum", momentum, 0, 1)
         self.v = None  # velocity per parameter
 
     def update(self, params, grads):
-        if self.v is None:
-            self.v = {key: zeros_like(val) for key, val in params.items()}
+        check_update("Momentum", params, grads)
+        self.v = state_for(self.v, params)
         for key in params:
             self.v[key] *= self.momentum
             self.v[key] -= self.lr * grads[key]
@@ -44,13 +77,13 @@ class Nesterov:
     """Nesterov's accelerated gradient, in the book's form (http://arxiv.org/abs/1212.0901)."""
 
     def __init__(self, lr=0.01, momentum=0.9):
-        self.lr = lr
-        self.momentum = momentum
+        self.lr = setting("Nesterov", "lr", lr, 0, np.inf)
+        self.momentum = setting("Nesterov", "momentum", momentum, 0, 1)
         self.v = None  # velocity per parameter
 
     def update(self, params, grads):
-        if self.v is None:
-            self.v = {key: zeros_like(val) for key, val in params.items()}
+        check_update("Nesterov", params, grads)
+        self.v = state_for(self.v, params)
         m, lr = self.momentum, self.lr
         for key in params:
             params[key] += m * m * self.v[key] - (1 + m) * lr * grads[key]
@@ -62,12 +95,12 @@ class AdaGrad:
     """h <- h + dW^2;  W <- W - lr * dW / (sqrt(h) + 1e-7)"""
 
     def __init__(self, lr=0.01):
-        self.lr = lr
+        self.lr = setting("AdaGrad", "lr", lr, 0, np.inf)
         self.h = None  # sum of squared gradients per parameter
 
     def update(self, params, grads):
-        if self.h is None:
-            self.h = {key: zeros_like(val) for key, val in params.items()}
+        check_update("AdaGrad", params, grads)
+        self.h = state_for(self.h, params)
         for key in params:
             self.h[key] += grads[key] * grads[key]
             params[key] -= self.lr * grads[key] / (np.sqrt(self.h[key]) + 1e-7)
@@ -77,13 +110,13 @@ class RMSprop:
     """h <- decay * h + (1 - decay) * dW^2;  W <- W - lr * dW / (sqrt(h) + 1e-7)"""
 
     def __init__(self, lr=0.01, decay_rate=0.99):
-        self.lr = lr
-        self.decay_rate = decay_rate
+        self.lr = setting("RMSprop", "lr", lr, 0, np.inf)
+        self.decay_rate = setting("RMSprop", "decay_rate", decay_rate, 0, 1)
         self.h = None  # decaying mean of squared gradients per parameter
 
     def update(self, params, grads):
-        if self.h is None:
-            self.h = {key: zeros_like(val) for key, val in params.items()}
+        check_update("RMSprop", params, grads)
+        self.h = state_for(self.h, params)
         for key in params:
             self.h[key] *= self.decay_rate
             self.h[key] += (1 - self.decay_rate) * grads[key] * grads[key]
@@ -94,17 +127,16 @@ class Adam:
     """Adam (http://arxiv.org/abs/1412.6980v8) with bias correction folded into the step size."""
 
     def __init__(self, lr=0.001, beta1=0.9, beta2=0.999):
-        self.lr = lr
-        self.beta1 = beta1
-        self.beta2 = beta2
+        self.lr = setting("Adam", "lr", lr, 0, np.inf)
+        self.beta1 = setting("Adam", "beta1", beta1, 0, 1 - 1e-12)
+        self.beta2 = setting("Adam", "beta2", beta2, 0, 1 - 1e-12)
         self.iter = 0
         self.m = None  # decaying mean of gradients per parameter
         self.v = None  # decaying mean of squared gradients per parameter
 
     def update(self, params, grads):
-        if self.m is None:
-            self.m = {key: zeros_like(val) for key, val in params.items()}
-            self.v = {key: zeros_like(val) for key, val in params.items()}
+        check_update("Adam", params, grads)
+        self.m, self.v = state_for(self.m, params), state_for(self.v, params)
         self.iter += 1
         b1, b2 = self.beta1, self.beta2
         lr_t = float(self.lr * np.sqrt(1.0 - b2**self.iter) / (1.0 - b1**self.iter))

@@ -11,7 +11,7 @@ import numpy as np
 from common.fast_layers import FastConvolution, FastPooling
 from common.im2col import output_length
 from common.layers import Affine, Relu, SoftmaxWithLoss
-from common.network import Network, check_size, randn, weight_std
+from common.network import Network, check_size, network_dtype, randn, weight_std
 from common.params_file import load_params_file, save_params_file
 
 
@@ -28,11 +28,20 @@ class SimpleConvNet(Network):
     def __init__(self, input_dim=(1, 28, 28),
                  conv_param={"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 1},  # noqa: B006 (the book's call)
                  hidden_size=100, output_size=10, weight_init_std=0.01, *, dtype=np.float64, rng=None):
-        self.dtype = np.dtype(dtype)
+        self.dtype = network_dtype("SimpleConvNet", dtype)
+        missing = sorted({"filter_num", "filter_size", "pad", "stride"} - set(conv_param))
+        if missing:
+            raise ValueError(f"SimpleConvNet: conv_param has no {', '.join(missing)}: give filter_num, filter_size, "
+                             "pad and stride, e.g. {'filter_num': 30, 'filter_size': 5, 'pad': 0, 'stride': 1}")
+        if len(input_dim) != 3:
+            raise ValueError(f"SimpleConvNet expected input_dim (C, H, W), got {input_dim!r}")
         fn, fs = conv_param["filter_num"], conv_param["filter_size"]
         pad, stride = conv_param["pad"], conv_param["stride"]
         channels, height, width = input_dim
-        for name, size in (("input_dim[0]", channels), ("filter_num", fn), ("filter_size", fs), ("stride", stride),
+        if isinstance(pad, bool) or not isinstance(pad, (int, np.integer)) or pad < 0:
+            raise ValueError(f"SimpleConvNet expected pad to be an integer >= 0, got {pad!r}")
+        for name, size in (("input_dim[0]", channels), ("input_dim[1]", height), ("input_dim[2]", width),
+                           ("filter_num", fn), ("filter_size", fs), ("stride", stride),
                            ("hidden_size", hidden_size), ("output_size", output_size)):
             check_size("SimpleConvNet", name, size)
         conv_h = output_length(height, fs, stride, pad)

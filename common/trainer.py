@@ -42,7 +42,18 @@ class Trainer:
         self.epochs = epochs
         self.batch_size = mini_batch_size
         self.evaluate_sample_num_per_epoch = evaluate_sample_num_per_epoch
-        self.optimizer = optimizer_type(**optimizer_param)
+        if isinstance(epochs, bool) or not isinstance(epochs, (int, float, np.integer, np.floating)) \
+                or not np.isfinite(epochs) or epochs <= 0:
+            raise ValueError(f"Trainer expected epochs to be a finite number > 0, got {epochs!r}")
+        n = evaluate_sample_num_per_epoch
+        if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
+            raise ValueError(f"Trainer expected evaluate_sample_num_per_epoch to be None (all) or an integer >= 1, "
+                             f"got {n!r}")
+        try:
+            self.optimizer = optimizer_type(**optimizer_param)
+        except TypeError as error:
+            raise ValueError(f"Trainer: optimizer_param {optimizer_param!r} does not fit {optimizer_type.__name__}: "
+                             f"{error}") from None
         self.rng = rng  # None: np.random, so that np.random.seed repeats a run, as in the book
         self.train_size = x_train.shape[0]
         self.iter_per_epoch = max(self.train_size / mini_batch_size, 1)

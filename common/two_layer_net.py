@@ -6,7 +6,7 @@ import numpy as np
 from common.fast_layers import FastAffine
 from common.gradient import numerical_gradient
 from common.layers import Affine, Relu, SoftmaxWithLoss
-from common.network import Network, check_size, randn
+from common.network import Network, check_size, network_dtype, randn, weight_std
 
 
 class TwoLayerNet(Network):
@@ -24,7 +24,11 @@ class TwoLayerNet(Network):
                  *, dtype=np.float64, rng=None):
         for name, size in (("input_size", input_size), ("hidden_size", hidden_size), ("output_size", output_size)):
             check_size("TwoLayerNet", name, size)
-        self.dtype = np.dtype(dtype)
+        self.dtype = network_dtype("TwoLayerNet", dtype)
+        if isinstance(weight_init_std, str):
+            raise ValueError(f"TwoLayerNet expected a number for weight_init_std (the book's scale, such as 0.01), "
+                             f"got {weight_init_std!r}: 'he' and 'xavier' are MultiLayerNet's")
+        weight_init_std = weight_std(weight_init_std, input_size)  # checked: a finite number >= 0
         self.params = {
             "W1": (weight_init_std * randn(rng, input_size, hidden_size)).astype(self.dtype),
             "b1": np.zeros(hidden_size, dtype=self.dtype),

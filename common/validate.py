@@ -30,6 +30,13 @@ def check_batch(layer, x):
                          f"{x.shape}: pass a batch of one or more")
 
 
+def check_number(layer, name, value, low, high):
+    """value must be a real number with low <= value <= high (a momentum, an epsilon, a ratio)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float, np.integer, np.floating)) \
+            or not low <= value <= high:
+        raise ValueError(f"{type(layer).__name__} expected {name} to be a number from {low} to {high}, got {value!r}")
+
+
 def check_int(layer, name, value, minimum):
     """value must be an int >= minimum (a stride, a padding, a window size)."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
@@ -49,7 +56,13 @@ def check_features(layer, x, features, param):
 
 
 def check_params(layer, fits, wanted, fix, **arrays):
-    """Raise unless fits: the parameter arrays (name=array) do not have the shapes `wanted` says."""
+    """Raise unless every parameter (name=array) is a floating NumPy array (an integer array would cut
+    its gradients and updates to whole numbers) and fits: the shapes are what `wanted` says."""
+    for name, array in arrays.items():
+        if not isinstance(array, np.ndarray) or array.dtype.kind != "f":
+            kind = f"an array of dtype {array.dtype}" if isinstance(array, np.ndarray) else type(array).__name__
+            raise ValueError(f"{type(layer).__name__} expected {name} as a floating NumPy array, got {kind}: "
+                             f"use np.array({name}, dtype=np.float64) (or float32)")
     if not fits:
         got = " and ".join(f"{name} of shape {np.shape(array)}" for name, array in arrays.items())
         raise ValueError(f"{type(layer).__name__} expected {wanted}, got {got}: {fix}")

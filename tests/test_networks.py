@@ -224,7 +224,7 @@ def test_a_network_with_nan_weights_reports_no_accuracy(rng):
     (lambda: SimpleConvNet(conv_param={"filter_num": 30, "filter_size": 5, "pad": 0, "stride": 0}),
      r"SimpleConvNet expected stride to be an integer >= 1, got 0"),
     (lambda: SimpleConvNet(conv_param={"filter_num": 30, "filter_size": 5, "pad": -1, "stride": 1}),
-     r"Convolution expected pad to be an integer >= 0, got -1"),
+     r"SimpleConvNet expected pad to be an integer >= 0, got -1"),
 ])
 def test_bad_sizes_are_named(make, message):
     with pytest.raises(ValueError, match=message):
