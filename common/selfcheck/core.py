@@ -42,7 +42,7 @@ class CheckResult:
         if self.status == NOT_DONE:
             return f"NOT DONE YET: {self.name}: {self.detail}"
         body = self.detail or self.compared
-        if self.errors and not self.detail:
+        if self.errors and not self.detail and not self.problems:
             worst = max(self.errors, key=self.errors.get)
             kind = " float32's" if self.tolerance > GRADIENT_CHECK_TOLERANCE else ""
             body += f": max relative error {self.max_error:.1e} in {worst} (tolerance{kind} {self.tolerance:.0e})"
