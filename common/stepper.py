@@ -365,8 +365,9 @@ class GraphStepper:
     v.backward(retain_grad=True)). names: {language: {recorded name: shown name}}, for example
     {"ja": JA_NAMES} (common.graph_examples), used by the text in that language and by its
     drawing. language: "en" or "ja", the language of state(), of the text form and of the
-    verdicts of predict(); the views (common.stepper_view) show both. predict: ask for each
-    backward value (but the first) before showing it.
+    verdicts of predict(); the views (common.stepper_view) show both. predict: True asks for
+    each backward value (but the output's own 1) before showing it; a list of node names asks
+    only for the gradients sent to those nodes (each edge into it, and their sum at a fork).
 
     Listeners (callables taking the stepper) are called after every change of step or of the
     predictions; the widget view is one of them.
@@ -388,8 +389,11 @@ class GraphStepper:
                 self.users[id(i)].append((node, k))
         self.steps = self._derive_steps()
         self.position = 0
-        self.predict_mode = bool(predict)
-        self.predictions = {k: Prediction() for k, s in enumerate(self.steps) if self._asks(s)}
+        asked = self._asked_names(predict)
+        self.predict_mode = predict is not False
+        self.predictions = {k: Prediction() for k, s in enumerate(self.steps) if self._asks(s, asked)}
+        if self.predict_mode and not self.predictions:
+            raise ValueError(f"predict={predict!r} asks for nothing: no gradient comes back to those nodes")
         self.listeners = []
 
     # --- the steps ------------------------------------------------------------------------------
@@ -420,9 +424,28 @@ class GraphStepper:
         """True when node's value feeds several edges (and is not a tuple of outputs, as split's is)."""
         return len(self.users[id(node)]) > 1 and not isinstance(node.value, tuple)
 
+    def _asked_names(self, predict):
+        """None (ask for every backward value), or the set of node names predict lists."""
+        if predict is True or predict is False:
+            return None
+        if isinstance(predict, str) or not hasattr(predict, "__iter__"):
+            raise TypeError(f"predict must be True, False or a list of node names such as ['a1', 'a2']; got "
+                            f"{predict!r}")
+        names = set(predict)
+        known = {n.name for n in self.graph.nodes}
+        if not names or not names <= known:
+            raise ValueError(f"predict names no node of the graph: {sorted(names - known) or '[]'}; its nodes are "
+                             f"{sorted(known)}")
+        return names
+
     @staticmethod
-    def _asks(step):
-        return step.kind in ("edge", "sum")
+    def _asks(step, names=None):
+        """Whether predict mode asks for step: every edge and sum, or those whose gradient goes to a node
+        named in names."""
+        if step.kind not in ("edge", "sum"):
+            return False
+        target = step.node.inputs[step.edge] if step.kind == "edge" else step.node
+        return names is None or target.name in names
 
     @property
     def last(self):
@@ -732,7 +755,7 @@ class GraphStepper:
         """The verdict text for try number tries (1 or 2), right or not, at asked step k (see predict)."""
         language = language or self.language
         words = WORDS[language]
-        body = self._verdict_body(k, language)
+        body = self.verdict_body(k, language)
         if right:
             return words["right" if tries == 1 else "right2"].format(rule=body)
         if tries >= 2:
@@ -741,7 +764,9 @@ class GraphStepper:
         sign = words["hint"]["sign"] if np.any(answer != 0) and close(-np.asarray(guess), answer) else ""
         return words["wrong"].format(guess=value_text(guess), hint=sign + self.hint(k, language))
 
-    def _verdict_body(self, k, language):
+    def verdict_body(self, k, language=None):
+        """The rule of asked step k that a verdict quotes."""
+        language = language or self.language
         step = self.steps[k]
         return self.rule(k, language) if step.kind == "sum" else self._back_rule(step, language)
 

@@ -16,7 +16,6 @@ Displaying a stepper (mimebundle) gives one output with three forms:
 Text is 10.5 pt at the drawing's natural size; a graph wider than the column scrolls sideways
 (and follows the highlighted node) instead of shrinking its text below 10 pt.
 """
-import base64
 import hashlib
 import html
 import io
@@ -30,7 +29,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 
 from common.draw import LABEL_SIZE, draw_graph, edge_keys
-from common.stepper import LANGUAGES, WORDS, Frame, short_text
+from common.stepper import LANGUAGES, WORDS, Frame, short_text, value_text
 
 MIN_TEXT = 10  # points: no text of the drawing is shown smaller
 JA_FONTS = ["IPAGothic", "IPAPGothic", "Noto Sans CJK JP"]  # as figures/draw_figures.py
@@ -66,30 +65,31 @@ def japanese_font():
 
 
 class Drawing:
-    """The graph drawn once in one language: svg (inline SVG text), prefix (of its ids), width
-    (points), ids: {edge key or node: index} to name its elements, toggles: every id suffix."""
+    """The graph drawn once with the names of one language: svg (inline SVG text), prefix (of its
+    ids, from a hash of the drawing), width (points), keys and nodes: {edge key: e}, {id(node): j}
+    naming its elements, toggles: the suffix of every id a step shows or hides."""
+
+    PLACEHOLDER = "gsPREFIX"
 
     def __init__(self, stepper, language):
         graph = stepper.graph
         self.keys = {key: e for e, key in enumerate(edge_keys(graph))}
         self.nodes = {id(node): j for j, node in enumerate(graph.nodes)}
-        seed = "\n".join([str(stepper.predict_mode)] + [stepper.rule(k, language) for k in range(stepper.last + 1)])
-        self.prefix = "gs" + hashlib.sha256(f"{language}\n{seed}".encode()).hexdigest()[:10]
         notes = {s.node: f"Σ = {short_text(s.value)}" for s in stepper.steps if s.kind == "sum"}
-        renamed = _Renamed(graph, stepper, language)
         font = japanese_font()
         settings = {"svg.fonttype": "none", "svg.hashsalt": "graph-stepper", "figure.dpi": 120,
                     "font.family": ["DejaVu Sans"] + ([font] if font else []) + ["sans-serif"]}
         with matplotlib.rc_context(settings), warnings.catch_warnings():
             # without a Japanese font matplotlib warns that it cannot measure kana; the browser draws them
             warnings.filterwarnings("ignore", message="Glyph .* missing from")
-            with renamed:
-                fig = draw_graph(graph, label=short_text, notes=notes,
-                                 tag=self.prefix)
+            with _Renamed(graph, stepper, language):
+                fig = draw_graph(graph, label=short_text, notes=notes, tag=self.PLACEHOLDER)
             buffer = io.StringIO()
             fig.savefig(buffer, format="svg", metadata={"Date": None})
             plt.close(fig)
-        self.svg, self.width = _inline_svg(buffer.getvalue(), self.prefix)
+        svg, self.width = _inline_svg(buffer.getvalue(), self.PLACEHOLDER)
+        self.prefix = "gs" + hashlib.sha256(svg.encode()).hexdigest()[:10]
+        self.svg = svg.replace(self.PLACEHOLDER, self.prefix)
         self.toggles = sorted(set(re.findall(rf'id="{self.prefix}-([a-z]\d+)"', self.svg)),
                               key=lambda t: (t[0], int(t[1:])))
 
@@ -104,13 +104,31 @@ class Drawing:
         shown |= {f"s{self.nodes[id(node)]}" for node in frame.notes}
         return shown & set(self.toggles)
 
-    def svg_of(self, frame):
-        """The SVG text of one Frame: the elements it does not show hidden."""
+    def svg_of(self, frame, drop=False):
+        """The SVG text of one Frame: the elements it does not show hidden (drop: left out)."""
         shown = self.shown(frame)
+        if drop:
+            return _without(self.svg, self.prefix, set(self.toggles) - shown)
 
         def hide(match):
             return match.group(0) if match.group(1) in shown else f'{match.group(0)} style="display:none"'
         return re.sub(rf'<g id="{self.prefix}-([a-z]\d+)"', hide, self.svg)
+
+
+def _without(svg, prefix, dropped):
+    """svg without the groups <g id="prefix-t"> for t in dropped (and all they hold)."""
+    out, at = [], 0
+    for match in re.finditer(rf'<g id="{prefix}-([a-z]\d+)"', svg):
+        if match.start() < at or match.group(1) not in dropped:
+            continue  # kept, or inside a group already left out
+        depth = 0
+        for tag in re.compile(r"<g[ >]|</g>").finditer(svg, match.start()):
+            depth += -1 if tag.group(0) == "</g>" else 1
+            if depth == 0:
+                break
+        out.append(svg[at:match.start()])
+        at = tag.end()
+    return "".join(out) + svg[at:]
 
 
 class _Renamed:
@@ -170,16 +188,25 @@ def _compact(svg):
         return f'{match.group(1)}="{" ".join(numbers.split())}"'
     svg = re.sub(r'\b(d|x|y|transform|viewBox)="([^"]*)"', rounded, svg)
     svg = re.sub(r"font-family: [^;\"]*;? ?", "", svg)
+    svg = re.sub(r' transform="rotate\(-?0 [-\d.]+ [-\d.]+\)"', "", svg)  # matplotlib's rotation by 0
     return re.sub(r">\s+<", "><", svg)
 
 
 def drawings(stepper):
-    """{language: Drawing} of the stepper, drawn on first use and kept on it."""
+    """{language: Drawing} of the stepper, drawn on first use and kept on it; languages that show
+    the same names share one drawing."""
     cache = stepper.__dict__.setdefault("_drawings", {})
     for language in LANGUAGES:
         if language not in cache:
-            cache[language] = Drawing(stepper, language)
+            names = _drawn_names(stepper, language)
+            same = next((d for other, d in cache.items() if _drawn_names(stepper, other) == names), None)
+            cache[language] = same or Drawing(stepper, language)
     return cache
+
+
+def _drawn_names(stepper, language):
+    return [stepper.name(n, language) for n in stepper.graph.nodes if n.op is None] + \
+        [stepper.name(name, language) for name in stepper.graph.outputs]
 
 
 # --- the static player -----------------------------------------------------------------------------
@@ -199,21 +226,15 @@ def player_data(stepper):
         words = WORDS[language]
         data["ui"][language] = {**UI[language], "phase": [words["phase"][s.phase] for s in stepper.steps],
                                 "score": words["score"], "to_go": words["to_go"]}
-        if stepper.predict_mode:
-            asks = {}
-            for k in sorted(stepper.predictions):
-                answer = np.asarray(stepper.steps[k].value, dtype=float)
-                asks[k] = {
-                    "frame": sorted(index[t] for t in d.shown(stepper.frame_asking(k - 1, k))),
-                    "question": stepper.question(k, language), "answer": [float(x) for x in answer.ravel()],
-                    "shape": list(answer.shape), "right": stepper.verdict(k, answer, True, 1, language),
-                    "right2": stepper.verdict(k, answer, True, 2, language),
-                    "shown": stepper.verdict(k, answer, False, 2, language),
-                    "wrong": words["wrong"].format(guess="{guess}", hint=stepper.hint(k, language)),
-                    "sign": words["wrong"].format(guess="{guess}",
-                                                  hint=words["hint"]["sign"] + stepper.hint(k, language)),
-                }
-            data["asks"][language] = asks
+        if stepper.predict_mode:  # the verdicts are filled in by the script as GraphStepper.verdict fills them
+            data["ui"][language].update({key: words[key] for key in ("right", "right2", "wrong", "shown")},
+                                        sign=words["hint"]["sign"])
+            data["asks"][language] = {k: {
+                "frame": sorted(index[t] for t in d.shown(stepper.frame_asking(k - 1, k))),
+                "question": stepper.question(k, language), "body": stepper.verdict_body(k, language),
+                "hint": stepper.hint(k, language), "value": value_text(stepper.steps[k].value),
+                "answer": [float(x) for x in np.ravel(stepper.steps[k].value)],
+                "shape": list(np.shape(stepper.steps[k].value))} for k in sorted(stepper.predictions)}
     data["tolerance"] = [1e-3, 1e-4]
     return data
 
@@ -227,7 +248,7 @@ def player_html(stepper):
     # without the script: the finished drawing (in predict mode, the forward pass only) and the steps as text
     fallback_k = stepper.last if not stepper.predict_mode else min(stepper.predictions, default=stepper.last + 1) - 1
     done = stepper.frame_asking(fallback_k)
-    image = _data_uri(en.svg_of(Frame(done.forward, done.backward, None, frozenset(), done.notes)))
+    image = _data_uri(en.svg_of(Frame(done.forward, done.backward, None, frozenset(), done.notes), drop=True))
     ui = UI["en"]
     steps = "".join(f"<li>{html.escape(stepper.rule(k, 'en'))}</li>" for k in range(fallback_k + 1))
     if stepper.predict_mode and stepper.predictions:
@@ -235,8 +256,11 @@ def player_html(stepper):
     box = "border:1px solid #c8c8c8;border-radius:6px;padding:8px;margin:4px 0;background:#fff;color:#222"
     button = ("font:14px sans-serif;padding:4px 10px;margin:2px 4px 2px 0;border:1px solid #888;border-radius:4px;"
               "background:#f4f4f4;color:#222;cursor:pointer")
-    svgs = "".join(f'<div class="gs-svg" data-lang="{language}" style="overflow-x:auto;display:none">{d.svg}</div>'
-                   for language, d in draws.items())
+    served = {}  # drawing -> the languages it serves
+    for language, d in draws.items():
+        served.setdefault(id(d), (d, []))[1].append(language)
+    svgs = "".join(f'<div class="gs-svg" data-lang="{" ".join(languages)}" style="overflow-x:auto;display:none">'
+                   f'{d.svg}</div>' for d, languages in served.values())
     predict = ""
     if stepper.predict_mode:
         predict = (
@@ -270,15 +294,11 @@ def player_html(stepper):
 
 
 def _data_uri(svg):
-    """The SVG as a data: URI for an <img> (base64); a harmless comment is added if the base64
-    would happen to contain something that reads as a memory address (0x followed by hex)."""
+    """The SVG as a data: URI for an <img>: its text with single quotes and # and % escaped."""
     svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1) if "xmlns=" not in svg else svg
-    for _ in range(8):
-        encoded = base64.b64encode(svg.encode()).decode()
-        if not re.search(r"\b0x[0-9a-fA-F]{6,16}\b", encoded):
-            break
-        svg += "<!-- -->"
-    return f"data:image/svg+xml;base64,{encoded}"
+    if "'" in svg:
+        raise RuntimeError("the drawing has a single quote: it cannot be quoted for a data: URI")
+    return "data:image/svg+xml;charset=utf-8," + svg.replace('"', "'").replace("%", "%25").replace("#", "%23")
 
 
 PLAYER_SCRIPT = r"""(function () {
@@ -298,7 +318,7 @@ PLAYER_SCRIPT = r"""(function () {
   function frontier() { var q = pending(); return q === null ? data.last : q - 1; }
   function element(svg, t) { return svg.querySelector('[id="' + data.prefix[lang] + "-" + t + '"]'); }
   function show(ids) {  // show the elements of one step, hide the others; scroll its highlight into view
-    var box = root.querySelector('.gs-svg[data-lang="' + lang + '"]'), on = {}, mark = null;
+    var box = root.querySelector('.gs-svg[data-lang~="' + lang + '"]'), on = {}, mark = null;
     ids.forEach(function (i) { on[data.toggles[lang][i]] = true; });
     data.toggles[lang].forEach(function (t) {
       var el = element(box, t);
@@ -316,7 +336,7 @@ PLAYER_SCRIPT = r"""(function () {
   function render() {
     var ui = data.ui[lang], q = pending(), asking = data.predict && q !== null && pos === frontier();
     root.querySelectorAll(".gs-svg").forEach(function (s) {
-      s.style.display = s.getAttribute("data-lang") === lang ? "" : "none";
+      s.style.display = s.getAttribute("data-lang").split(" ").indexOf(lang) >= 0 ? "" : "none";
     });
     show(asking ? data.asks[lang][q].frame : data.frames[lang][pos]);
     $("rule").textContent = data.rules[lang][pos];
@@ -367,14 +387,14 @@ PLAYER_SCRIPT = r"""(function () {
     if (near(guess, ask.answer, 1)) {
       outcome[q] = tries[q] === 1 ? "first" : "second";
       pos = q;
-      verdict = tries[q] === 1 ? ask.right : ask.right2;
+      verdict = fill(tries[q] === 1 ? ui.right : ui.right2, { rule: ask.body });
     } else if (tries[q] >= 2) {
       outcome[q] = "shown";
       pos = q;
-      verdict = ask.shown;
+      verdict = fill(ui.shown, { v: ask.value, rule: ask.body });
     } else {
       var signed = ask.answer.some(function (x) { return x !== 0; }) && near(guess, ask.answer, -1);
-      verdict = fill(signed ? ask.sign : ask.wrong, { guess: text });
+      verdict = fill(ui.wrong, { guess: text, hint: (signed ? ui.sign : "") + ask.hint });
     }
     render();
   }
@@ -409,47 +429,51 @@ class StepperWidget:
 
     def __init__(self, stepper):
         import ipywidgets as w
-        self.stepper, self.language, self._syncing = stepper, stepper.language, False
+        self.stepper, self.language, self._syncing, self._verdict_text = stepper, stepper.language, False, ""
         self.drawings = drawings(stepper)
-        self.picture = w.HTML(layout=w.Layout(overflow="auto", max_width="100%"))
-        self.picture.add_class("gs-picture")
-        self.rule = w.HTML()
-        self.rule.add_class("gs-rule")
-        self.buttons = {name: w.Button(layout=w.Layout(width="auto")) for name in ("first", "back", "next", "last")}
-        for name, button in self.buttons.items():
-            button.add_class(f"gs-{name}")
-        self.buttons["first"].on_click(lambda _: self._command(lambda: stepper.goto(0)))
-        self.buttons["back"].on_click(lambda _: self._command(stepper.back))
-        self.buttons["next"].on_click(lambda _: self._command(stepper.step))
-        self.buttons["last"].on_click(lambda _: self._command(lambda: stepper.goto(stepper.frontier)))
+        # widgets share their layouts and styles where they can: each one is a model stored in the notebook
+        from ipywidgets.widgets.widget_string import HTMLStyle
+        plain, auto, html_style, button_style = w.Layout(), w.Layout(width="auto"), HTMLStyle(), w.ButtonStyle()
+
+        def html(cls, layout=plain):
+            widget = w.HTML(layout=layout, style=html_style)
+            widget.add_class(cls)
+            return widget
+
+        def button(cls, action, kind=""):
+            widget = w.Button(layout=auto, style=button_style, button_style=kind)
+            widget.add_class(cls)
+            widget.on_click(lambda _: action())
+            return widget
+        self.picture = html("gs-picture", w.Layout(overflow="auto", max_width="100%"))
+        self.rule, self.verdict = html("gs-rule"), html("gs-verdict")
+        self.buttons = {
+            "first": button("gs-first", lambda: self._command(lambda: stepper.goto(0))),
+            "back": button("gs-back", lambda: self._command(stepper.back)),
+            "next": button("gs-next", lambda: self._command(stepper.step)),
+            "last": button("gs-last", lambda: self._command(lambda: stepper.goto(stepper.frontier))),
+        }
         self.slider = w.IntSlider(min=0, max=max(stepper.frontier, 1), value=stepper.position, readout=True,
                                   continuous_update=True, layout=w.Layout(width="260px"))
         self.slider.add_class("gs-slider")
         self.slider.observe(self._on_slider, names="value")
         self.languages = w.ToggleButtons(options=[(LANGUAGE_NAMES[x], x) for x in LANGUAGES], value=self.language,
-                                         style={"button_width": "80px"})
+                                         style={"button_width": "80px"}, layout=plain)
         self.languages.observe(self._on_language, names="value")
-        self.question = w.HTML()
-        self.question.add_class("gs-question")
-        self.answer = w.Text(continuous_update=False, layout=w.Layout(width="10em"))
-        self.answer.add_class("gs-input")
-        self.answer.observe(self._on_answer, names="value")
-        self.check = w.Button(button_style="warning")
-        self.check.add_class("gs-check")
-        self.check.on_click(lambda _: self._answer(self.answer.value))
-        self.verdict = w.HTML()
-        self.verdict.add_class("gs-verdict")
-        self.score = w.HTML()
-        self.score.add_class("gs-score")
-        self.again = w.Button()
-        self.again.add_class("gs-again")
-        self.again.on_click(lambda _: self._command(stepper.restart))
-        self.predict_box = w.VBox([self.question, w.HBox([self.answer, self.check]), self.verdict])
-        self._verdict_text = ""
-        rows = [self.picture, self.rule, w.HBox([*self.buttons.values(), self.slider, self.languages])]
+        rows = [self.picture, self.rule, w.HBox([*self.buttons.values(), self.slider, self.languages], layout=plain)]
         if stepper.predict_mode:
-            rows += [self.predict_box, w.HBox([self.score, self.again])]
-        self.widget = w.VBox(rows)
+            self.question, self.score = html("gs-question"), html("gs-score")
+            self.answer = w.Text(continuous_update=False, layout=w.Layout(width="10em"))  # Enter sends the value
+            self.answer.add_class("gs-input")
+            self.answer.observe(self._on_answer, names="value")
+            self.check = button("gs-check", lambda: self._answer(self.answer.value), "warning")
+            self.again = button("gs-again", lambda: self._command(stepper.restart))
+            self.predict_box = w.VBox([self.question, w.HBox([self.answer, self.check], layout=plain)],
+                                      layout=w.Layout())
+            rows += [self.predict_box, self.verdict, w.HBox([self.score, self.again], layout=plain)]
+        else:
+            rows.append(self.verdict)  # says why a step is refused
+        self.widget = w.VBox(rows, layout=plain)
         stepper.listeners.append(self._on_stepper)
         self.refresh()
 
@@ -493,7 +517,7 @@ class StepperWidget:
         """Show the stepper's current step."""
         stepper, language = self.stepper, self.language
         ui, k = UI[language], stepper.position
-        self.picture.value = self.drawings[language].svg_of(stepper.frame())
+        self.picture.value = self.drawings[language].svg_of(stepper.frame(), drop=True)
         phase = WORDS[language]["phase"][stepper.steps[k].phase]
         counter = ui["step"].format(k=k, last=stepper.last)
         self.rule.value = (f'<div style="font-size:15px;line-height:1.4"><b>{html.escape(counter)} · '

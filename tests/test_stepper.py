@@ -10,7 +10,7 @@ import pytest
 import common.autograd_ops as F
 from common.autograd import Function, Variable
 from common.autograd_ops import Exp, Log, Reciprocal, Scale
-from common.draw import draw_graph, edge_keys
+from common.draw import draw_graph, edge_keys, fmt
 from common.graph import Graph, backward_from_output, graph_of
 from common.graph_examples import JA_NAMES, apple_graph, apple_orange_graph, node_graph, sigmoid_graph
 from common.stepper import GraphStepper, check_predictions, parse_prediction, value_text
@@ -448,17 +448,37 @@ def test_the_static_player_is_self_contained_and_deterministic():
     assert one == two
     assert not ADDRESS.search(one)
     assert not re.search(r'(src|href)="(?!data:|#)', one)  # nothing loaded from anywhere
-    assert one.count("<svg") == 2 and "data:image/svg+xml;base64," in one  # en, ja inline; the no-script image
+    assert one.count("<svg") == 3 and one.count("data:image/svg+xml;charset=utf-8,") == 1  # en, ja; the <img>
     assert "りんごの価格" in one and "all price = apple price + orange price = 200 + 450 = 650" in one
     data = player_data(stepper_of(apple_orange_graph, predict=True))
     assert len(data["frames"]["en"]) == 14 and sorted(data["asks"]["ja"]) == list(range(6, 14))
-    assert data["asks"]["en"][7]["answer"] == [650.0] and data["asks"]["en"][7]["right"].startswith("right: ")
+    assert data["asks"]["en"][7]["answer"] == [650.0] and data["asks"]["en"][7]["shape"] == []
+
+
+def fill(template, values):
+    """The player script's fill(): {key} replaced where values has the key."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+
+
+def test_the_players_verdicts_are_the_steppers():
+    s = stepper_of(apple_orange_graph, predict=True)
+    data = player_data(s)
+    for language in ("en", "ja"):
+        ui = data["ui"][language]
+        for k, ask in data["asks"][language].items():
+            answer = s.steps[k].value
+            assert fill(ui["right"], {"rule": ask["body"]}) == s.verdict(k, answer, True, 1, language)
+            assert fill(ui["right2"], {"rule": ask["body"]}) == s.verdict(k, answer, True, 2, language)
+            assert fill(ui["shown"], {"v": ask["value"], "rule": ask["body"]}) == s.verdict(k, 0.5, False, 2, language)
+            assert fill(ui["wrong"], {"guess": "0.5", "hint": ask["hint"]}) == s.verdict(k, 0.5, False, 1, language)
+            assert fill(ui["wrong"], {"guess": fmt(-answer), "hint": ui["sign"] + ask["hint"]}) == \
+                s.verdict(k, -answer, False, 1, language)
 
 
 def test_the_no_script_form_shows_no_answer_in_predict_mode():
     html = player_html(stepper_of(apple_orange_graph, predict=True))
     static = html[html.index('class="gs-static"'):html.index('class="gs-player"')]
-    assert "price = all price × tax = 650 × 1.1 = 715" in static and "2.2" not in static
+    assert "price = all price × tax = 650 × 1.1 = 715" in static and ">2.2<" not in static and ">165<" not in static
     assert "then 8 backward values to predict" in static
 
 
@@ -467,7 +487,7 @@ def test_sanitize_cfg_keeps_the_text_and_drops_the_pictures():
     html = player_html(stepper_of(apple_graph))
     for regex, replace in patterns:
         html = re.sub(regex, replace, html)
-    assert "<g" not in html and "base64,PHN2Z" not in html and html.count("IMAGE") == 3  # 2 inline, 1 <img>
+    assert "<g" not in html and "<svg" not in html and html.count("IMAGE") == 3  # en and ja inline, 1 <img>
     assert "price = apple price × tax = 200 × 1.1 = 220" in html
     other = player_html(stepper_of(apple_orange_graph))
     for regex, replace in patterns:
@@ -498,6 +518,55 @@ def test_the_widget_drives_the_stepper_and_follows_it():
     assert "× ノード（支払金額）から 消費税 へ戻る勾配を予想してください" in view.question.value
     s.predict(650)  # the API moves the view too
     assert view.slider.value == 7 and "上流の勾配 1 × もう一方の入力 650 = 650" in view.rule.value
-    assert 'display:none' in view.picture.value
+    drawn = shown_texts(view.picture.value)
+    assert "?" in drawn and "650" in drawn and "2.2" not in drawn and "りんごの個数" in drawn
     view.again.click()
     assert s.position == 0 and s.score().left == 8
+
+
+SOFTMAX_LOSS_ASKED = ["y1", "y2", "y3", "1/S", "S", "a1", "a2", "a3"]
+SOFTMAX_LOSS_ANSWERS = (0, -4.0784, 0, 0, -74.1222, 0, -74.1222, 0.0135, 0.7366, -0.7548, 0.0182)
+
+
+def test_predict_mode_can_ask_for_chosen_nodes_only():
+    s = GraphStepper(softmax_loss_graph(), predict=SOFTMAX_LOSS_ASKED)
+    assert len(s.predictions) == len(SOFTMAX_LOSS_ANSWERS) and s.frontier == 25  # the steps before are free
+    assert s.goto(25).step == 25
+    assert s.state().question == "predict the gradient that the log node (log y3) sends back to y3"
+    for value in SOFTMAX_LOSS_ANSWERS:
+        assert s.predict(value).startswith("right"), s.question(s.pending())
+    assert s.position == s.last and check_predictions(s).passed
+    with pytest.raises(TypeError, match="a list of node names"):
+        GraphStepper(softmax_loss_graph(), predict="a1")
+    with pytest.raises(ValueError, match=r"predict names no node of the graph: \['a4'\]"):
+        GraphStepper(softmax_loss_graph(), predict=["a1", "a4"])
+    with pytest.raises(ValueError, match="predict names no node"):
+        GraphStepper(softmax_loss_graph(), predict=[])
+    with pytest.raises(ValueError, match="asks for nothing"):
+        GraphStepper(softmax_loss_graph(), predict=["L"])  # the output: its 1 is given, never asked
+
+
+def shown_texts(svg):
+    """The texts of an SVG that no display:none group hides, in order."""
+    import xml.etree.ElementTree as ET
+    texts = []
+
+    def walk(element):
+        if "display:none" in element.get("style", ""):
+            return
+        if element.tag.endswith("text"):
+            texts.append(element.text)
+        for child in element:
+            walk(child)
+    walk(ET.fromstring(svg))
+    return texts
+
+
+def test_a_frame_with_its_hidden_elements_left_out_shows_the_same():
+    g, _ = network_graph()
+    s = GraphStepper(g)
+    drawing = Drawing(s, "en")
+    for k in (0, 1, 16, 20, s.last):
+        hidden, dropped = drawing.svg_of(s.frame(k)), drawing.svg_of(s.frame(k), drop=True)
+        assert shown_texts(hidden) == shown_texts(dropped) and len(dropped) < len(hidden)
+        assert set(re.findall(r'id="gs\w+-(\w+)"', dropped)) == drawing.shown(s.frame(k))

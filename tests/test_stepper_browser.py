@@ -2,7 +2,8 @@
 
 1. JupyterLab on loopback (tests/test_browser.py's server: temporary settings, a random token,
    stopped with its kernels by PID): a temporary notebook builds a stepper and a predict-mode
-   stepper; after Run All the test presses the step button, the arrow keys on the focused
+   stepper. Opened with its stored outputs, it shows the drawing and the steps as text; after
+   Run All the test presses the step button, the arrow keys on the focused
    slider and the language button, and reads the rule line and the values drawn; in predict
    mode it types a wrong value (refused, with a hint) and then a right one (accepted).
 2. The static player of the website, in pages served from 127.0.0.1: steps with the buttons
@@ -15,7 +16,6 @@ It waits for the text it expects, never for a time. Everything goes to temporary
 """
 import functools
 import http.server
-import json
 import threading
 from pathlib import Path
 
@@ -43,7 +43,8 @@ def missing():
 
 
 def notebook(path):
-    """A notebook that shows a stepper and a predict-mode stepper of the apple-and-orange graph."""
+    """A notebook that shows a stepper and a predict-mode stepper of the apple-and-orange graph,
+    run once (as the stored notebooks are) so that it opens with their stored outputs."""
     cells = [
         "from common.graph_examples import JA_NAMES, apple_orange_graph, backward_from_output\n"
         "from common.stepper import GraphStepper",
@@ -55,7 +56,12 @@ def notebook(path):
                      "source": source} for i, source in enumerate(cells)],
           "metadata": {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"}},
           "nbformat": 4, "nbformat_minor": 5}
-    path.write_text(json.dumps(nb), encoding="utf-8")
+    import nbclient
+    import nbformat
+    node = nbformat.from_dict(nb)
+    nbclient.NotebookClient(node, timeout=120, kernel_name="python3", store_widget_state=True,
+                            resources={"metadata": {"path": str(path.parent)}}).execute()
+    nbformat.write(node, str(path))
     return path
 
 
@@ -75,6 +81,15 @@ def test_the_stepper_in_jupyterlab(tmp_path):
         try:
             page.goto(f"{url}/lab/tree/stepper.ipynb?token={token}")
             page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=60_000)
+            # before it runs: the stored HTML without its script (JupyterLab sanitises it), the finished
+            # drawing and the steps as text
+            stored = page.locator(".jp-OutputArea-output").filter(has_text="Its steps:").first
+            stored.locator("li", has_text=STEP_1).wait_for(timeout=30_000)
+            picture = stored.locator("img")
+            picture.wait_for(timeout=30_000)
+            page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle(),
+                                   timeout=30_000)
+            assert picture.evaluate("img => img.getBoundingClientRect().width") > 300
             page.locator(".lm-MenuBar-itemLabel", has_text="Run").click()
             page.locator(".lm-Menu-itemLabel").get_by_text("Run All Cells", exact=True).click()
             page.locator(".jp-OutputArea-output", has_text="both steppers shown").wait_for(timeout=120_000)
