@@ -23,18 +23,18 @@ FLOAT32_RTOL = 1e-5
 """float32 results against the book network's gradient: float32 keeps about 7 digits (check_values
 judges float32 at 1e-5 too)."""
 
-# (label, network class, options, lam, dtype, seed): where the lesson bites: a lam that is not the
+# (label, short label, network class, options, lam, dtype, seed): where the lesson bites: a lam that is not the
 # usual 0.1 (a hard-coded lam fails), three weight matrices (decaying only W1 fails), BatchNorm's
 # gamma and beta (not weights; beta away from 0), float32 parameters. The seeds give inputs on which
 # numerical_gradient of a correct result is within 1e-8 of it on every element (measured; an element
 # near 0 would magnify the difference through the relative error's 1e-8 floor); the biases in front
 # of a BatchNorm have gradient 0 exactly and are compared with the book network's only.
 CASES = [
-    ("MultiLayerNet 12-7-5-4, lam 0.1", MultiLayerNet, {}, 0.1, np.float64, 53),
-    ("MultiLayerNet 12-7-5-4, lam 0.37", MultiLayerNet, {}, 0.37, np.float64, 5),
-    ("MultiLayerNetExtend with BatchNorm (gamma, beta), lam 0.2", MultiLayerNetExtend, {"use_batchnorm": True},
-     0.2, np.float64, 55),
-    ("float32 parameters, lam 0.1", MultiLayerNet, {}, 0.1, np.float32, 7),
+    ("MultiLayerNet 12-7-5-4, lam 0.1", "lam 0.1", MultiLayerNet, {}, 0.1, np.float64, 53),
+    ("MultiLayerNet 12-7-5-4, lam 0.37", "lam 0.37", MultiLayerNet, {}, 0.37, np.float64, 5),
+    ("MultiLayerNetExtend with BatchNorm (gamma, beta), lam 0.2", "BatchNorm", MultiLayerNetExtend,
+     {"use_batchnorm": True}, 0.2, np.float64, 55),
+    ("float32 parameters, lam 0.1", "float32", MultiLayerNet, {}, 0.1, np.float32, 7),
 ]
 
 
@@ -130,7 +130,7 @@ def unchanged_inputs(name, given, kept):
 def check_case(function, name, case):
     """Run the learner's function on one case; (problems, errors, low) where low is True if it
     returned float32 for float64 parameters (judged at float32's tolerance then)."""
-    label, cls, options, lam, dtype, seed = case
+    label, _, cls, options, lam, dtype, seed = case
     plain, book = networks(cls, options, lam, dtype, seed)
     rng = np.random.default_rng(seed)
     x, t = rng.uniform(-1, 1, (5, 12)).astype(dtype), rng.integers(0, 4, 5)
@@ -189,7 +189,7 @@ def _check(function, name):
     problems, errors, low = [], {}, False
     for case in CASES:
         case_problems, case_errors, case_low = check_case(function, name, case)
-        errors.update({f"{k} ({case[0].split(', ')[-1]})": v for k, v in case_errors.items()})
+        errors.update({f"{k} ({case[1]})": v for k, v in case_errors.items()})
         low = low or case_low
         if case_problems:
             problems = [f"on {case[0]}: {p}" for p in case_problems[:3]]
