@@ -38,6 +38,8 @@ from common.draw import fmt
 
 LANGUAGES = ("en", "ja")
 RTOL, ATOL = 1e-3, 1e-4  # a prediction is right within 0.1 % (or 0.0001): the drawing's 4 decimals are enough
+NOISE = 1e-10  # a value smaller than this prints as 0: rounding noise (1.4e-17 for a sum that is 0) that
+#                changes with the order of the additions, so a stored output would not repeat
 
 # The kind of an operation node: the class of what computes it (a layer of common.layers, a
 # node or Function of common's graph and autograd modules), by class name.
@@ -222,12 +224,13 @@ CHECK = {
 
 def value_text(value):
     """A value for a rule line: a scalar as fmt prints it (220, 1.1, 1.6065), an array of up to 4
-    entries in full ([0.0182, -0.7548, 0.7366]), a larger one as its shape and first 3 entries."""
+    entries in full ([0.0182, -0.7548, 0.7366]), a larger one as its shape and first 3 entries.
+    Below NOISE, 0."""
     if isinstance(value, tuple):
         return "(" + ", ".join(value_text(v) for v in value) + ")"
     if value is None:
         return "?"
-    a = np.asarray(value)
+    a = _denoised(value)
     if a.size == 1:
         return fmt(a.reshape(()).item())
     if a.ndim == 1 and a.size <= 4:
@@ -242,8 +245,14 @@ def short_text(value):
         return "(" + ", ".join(short_text(v) for v in value) + ")"
     if value is None:
         return "?"
-    a = np.asarray(value)
+    a = _denoised(value)
     return fmt(a.reshape(()).item()) if a.size == 1 else shape_text(a.shape)
+
+
+def _denoised(value):
+    """value as an array, entries smaller than NOISE set to 0."""
+    a = np.asarray(value)
+    return np.where(np.abs(a) < NOISE, 0, a) if a.dtype.kind in "fc" else a
 
 
 def operand_text(value):

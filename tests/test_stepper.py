@@ -217,6 +217,8 @@ def test_value_text_summarises_arrays():
     assert value_text(np.array([0.0182, -0.7548, 0.7366])) == "[0.0182, -0.7548, 0.7366]"
     assert value_text(np.arange(12.0).reshape(4, 3)) == "(4, 3) [0, 1, 2, …]"
     assert value_text(-0.0) == "0"
+    assert value_text(-1.3877787807814457e-17) == "0" and value_text(np.array([1e-17, 2.0, -3e-12])) == "[0, 2, 0]"
+    assert value_text(0.00012346) == "0.0001235"  # small but real: 4 significant digits
 
 
 # --- bounds and bad input -------------------------------------------------------------------------
