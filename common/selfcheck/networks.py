@@ -173,26 +173,42 @@ def check_optimizer(optimizer_class, reference=None, steps=2000, **settings):
         ours = reference(**settings) if reference is not None else None
         ours_params = {k: np.zeros_like(v) for k, v in target.items()}
         problems = []
-        for step in range(steps):
-            run(f"{name}.update", optimizer.update, params, gradient(params))
-            if step < 20:
-                run(f"{name}.update", other.update, mirror, gradient(mirror))
-            if ours is not None and step < 20:
-                ours.update(ours_params, gradient(ours_params))
-                far = [k for k in params if not np.allclose(params[k], ours_params[k], rtol=1e-9, atol=1e-12)]
-                if far and not problems:
-                    k = far[0]
-                    problems.append(f"step {step + 1} differs from {reference.__name__}'s: {k} is "
-                                    f"{np.array2string(params[k].ravel(), precision=4)}, expected "
-                                    f"{np.array2string(ours_params[k].ravel(), precision=4)}")
-            if step == 19 and not all(np.array_equal(params[k], mirror[k]) for k in params):
-                problems.append("two optimizers with the same settings took different steps\n    hint: keep the "
-                                "state (velocity, moments) on self, one entry per parameter, not shared")
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            for step in range(steps):
+                grads = gradient(params)
+                given = {k: g.copy() for k, g in grads.items()}
+                run(f"{name}.update", optimizer.update, params, grads)
+                if any(not np.array_equal(grads[k], given[k]) for k in grads):
+                    problems.append("update changed the gradients it was given\n    hint: compute new arrays "
+                                    "(lr * grads[key]) instead of writing into grads: they are the layers' own dW")
+                    break
+                if not all(np.all(np.isfinite(params[k])) for k in params):
+                    problems.append(f"the parameters became infinite or NaN at step {step + 1}: the updates "
+                                    "diverge\n    hint: step against the gradient (a minus sign), scaled by lr")
+                    break
+                if step < 20:
+                    run(f"{name}.update", other.update, mirror, gradient(mirror))
+                if ours is not None and step < 20:
+                    ours.update(ours_params, gradient(ours_params))
+                    far = [k for k in params if not np.allclose(params[k], ours_params[k], rtol=1e-9, atol=1e-12)]
+                    if far and not problems:
+                        k = far[0]
+                        got, want = params[k].ravel(), ours_params[k].ravel()
+                        close = np.allclose(got, want, rtol=1e-6)
+                        problems.append(f"step {step + 1} differs from {reference.__name__}'s: {k} is "
+                                        f"{np.array2string(got, precision=10 if close else 4)}, expected "
+                                        f"{np.array2string(want, precision=10 if close else 4)}"
+                                        + ("\n    hint: they differ after the 7th digit: is the state float32?"
+                                           if close else ""))
+                if step == 19 and not all(np.array_equal(params[k], mirror[k]) for k in params):
+                    problems.append("two optimizers with the same settings took different steps\n    hint: keep "
+                                    "the state (velocity, moments) on self, one entry per parameter, not shared")
         distance = max(float(np.max(np.abs(params[k] - target[k]))) for k in params)
         if any(params[k] is not arrays[k] for k in params):
             problems.append("update replaced a parameter array with a new one\n    hint: update it in place "
                             "(-=, +=): the layers hold these very arrays")
-        elif not distance < 1e-2:
+        elif not problems and not distance < 1e-2:
             problems.append(f"after {steps} steps the parameters are {distance:.3g} from the minimum "
                             "(at most 0.01 expected)")
         compared = f"{steps} steps on a quadratic: {distance:.1e} from the minimum" + \
