@@ -5,15 +5,16 @@ can fill: a pickle's opcodes are checked first (every claimed length must fit in
 file), then ParamsUnpickler builds arrays itself from checked stand-ins for NumPy's
 globals and refuses every other global; an .npz archive is read member by member, each
 .npy header checked against the member's size (for a compressed member, at most 1,032
-times its compressed size, deflate's limit) before any data is read. Every damaged or hostile file raises ValueError naming the path and what is
-wrong; a file that cannot be opened raises OSError (FileNotFoundError,
-PermissionError) saying so.
+times its compressed size, deflate's limit) before any data is read. Every damaged or
+hostile file raises ValueError naming the path and what is wrong; a file that cannot be
+opened raises OSError (FileNotFoundError, PermissionError) saying so.
 
 Writing (save_params_file, write_atomically) goes to a temporary file in the same
 folder, fsync, then os.replace: an exception or Ctrl-C mid-write leaves the old file as
 it was and no temporary file behind; a kill -9 leaves the old file as it was and a
-hidden `.<name>.<random>.part`, which nothing reads. A symbolic link at the destination is refused
-(OSError), never followed and never replaced: write to its target, or remove the link.
+hidden `.<name>.<random>.part`, which nothing reads. A symbolic link at the destination
+is refused (OSError), never followed and never replaced: write to its target, or remove
+the link.
 """
 import codecs
 import errno
