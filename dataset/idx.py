@@ -3,10 +3,17 @@
 An IDX file is a big-endian header (magic number, then one int32 per
 dimension) followed by the raw data, row-major. MNIST uses uint8 data:
 magic 2049 for labels (count,) and 2051 for images (count, rows, cols).
+
+Files are opened without blocking (a pipe, socket or device in a file's place is
+refused, never read), gzip data is decompressed with a limit, and a header is
+checked against the data's length before any array is made.
 """
-import gzip
+import errno
 import math
+import os
+import stat
 import struct
+import tempfile
 import zlib
 from pathlib import Path
 
@@ -14,57 +21,95 @@ import numpy as np
 
 LABELS_MAGIC, IMAGES_MAGIC = 2049, 2051
 DIMENSIONS = {LABELS_MAGIC: 1, IMAGES_MAGIC: 3}
+REPLACE = "Replace it with a fresh copy of the original file."
 
 
 class IdxFormatError(ValueError):
     """An MNIST file that cannot be read: truncated, corrupt, or not IDX."""
 
 
-def read_bytes(path):
-    """The file's bytes, decompressed when its name ends in .gz.
+def open_regular(path, what="file", fix="in its place put the original MNIST file of that name."):
+    """A binary file object for path, which must be a regular file (or a link to one).
 
-    A file that cannot be opened or read (permission denied, a folder, an I/O
-    error) raises OSError saying so; only a file that reads but does not
+    Opened with O_NONBLOCK, so a named pipe in its place cannot block: a pipe, socket
+    or device raises OSError, a folder IsADirectoryError, without being read; their
+    messages name the path, say what it is instead of a `what`, and end with `fix`.
+    Permission denied raises PermissionError with its fix.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except PermissionError as error:
+        raise PermissionError(f"{path}: permission denied, this {what} cannot be read. Give your user "
+                              "read permission (chmod a+r), or use a copy you can read.") from error
+    except OSError as error:
+        if error.errno == errno.ENXIO:
+            raise OSError(f"{path} is not a regular {what} (a socket): {fix}") from None
+        raise
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(f"{path} is a folder, not a {what}: {fix}")
+        raise OSError(f"{path} is not a regular {what} (a device, socket or pipe): {fix}")
+    return open(fd, "rb", closefd=True)
+
+
+def read_file(path):
+    """The bytes of a regular file (open_regular), where an I/O error of the disk says so."""
+    with open_regular(path) as f:
+        try:
+            return f.read()
+        except OSError as error:
+            raise OSError(f"{path}: the file cannot be read ({error}).") from error
+
+
+def gunzip(data, limit, name="gzip data"):
+    """(the first `limit` decompressed bytes of data, whether there is more).
+
+    Never decompresses more than limit + 1 bytes, whatever the data claims.
+    Concatenated gzip members are read in turn, as gzip does. Truncated or corrupt
+    data raises IdxFormatError naming `name`.
+    """
+    if not data:
+        raise IdxFormatError(f"{name}: the file is empty (0 bytes). {REPLACE}")
+    out, rest, size = [], data, 0
+    try:
+        while rest:
+            room = limit + 1 - size
+            unzip = zlib.decompressobj(wbits=31)
+            out.append(unzip.decompress(rest, room))
+            size += len(out[-1])
+            if size > limit:  # there is more than limit
+                break
+            if not unzip.eof:
+                raise IdxFormatError(f"{name}: the gzip file is truncated or corrupt (it ends before its end marker). "
+                                     f"{REPLACE}")
+            rest = unzip.unused_data
+    except zlib.error as error:
+        raise IdxFormatError(f"{name}: the gzip file is truncated or corrupt ({error}). {REPLACE}") from error
+    content = b"".join(out)
+    return content[:limit], size > limit
+
+
+def read_bytes(path, limit=1 << 31):
+    """The file's bytes, decompressed (at most `limit` bytes) when its name ends in .gz.
+
+    A file that cannot be opened or read (permission denied, a folder, a pipe, an
+    I/O error) raises OSError saying so; only a file that reads but does not
     decompress is called truncated or corrupt (IdxFormatError).
     """
     path = Path(path)
-    try:
-        f = open(path, "rb")  # noqa: SIM115 (closed below)
-    except PermissionError as error:
-        raise PermissionError(f"{path}: permission denied, this file cannot be read. Give your user "
-                              "read permission (chmod a+r), or use a copy you can read.") from error
-    except IsADirectoryError as error:
-        raise IsADirectoryError(f"{path} is a folder, not a file: in its place put the original "
-                                "MNIST file of that name.") from error
-    with f:
-        if path.suffix != ".gz":
-            return _read(f, path)
-        try:
-            with gzip.GzipFile(fileobj=f, mode="rb") as unzipped:
-                return _read(unzipped, path)
-        except (EOFError, gzip.BadGzipFile, zlib.error) as error:
-            raise IdxFormatError(
-                f"{path}: the gzip file is truncated or corrupt ({error}). Replace it with a fresh "
-                "copy of the original file.") from error
+    data = read_file(path)
+    if path.suffix != ".gz":
+        return data
+    content, more = gunzip(data, limit, str(path))
+    if more:
+        raise IdxFormatError(f"{path}: decompresses to more than {limit} bytes: not an MNIST file. {REPLACE}")
+    return content
 
 
-def _read(f, path):
-    """f.read(), where an I/O error of the disk says so (it is not a damaged file)."""
-    try:
-        return f.read()
-    except gzip.BadGzipFile:
-        raise
-    except OSError as error:
-        raise OSError(f"{path}: the file cannot be read ({error}).") from error
-
-
-def parse_idx(data, expected_magic, name="IDX data"):
-    """A uint8 array from the bytes of an IDX file whose magic number is expected_magic.
-
-    The header is checked against the length before any array is made, so a
-    damaged header cannot ask for a huge allocation. The array is read-only
-    (it shares memory with data).
-    """
+def parse_header(data, expected_magic, name="IDX data"):
+    """(shape, header length) from the first bytes of an IDX file whose magic number is expected_magic."""
     if len(data) < 4:
         raise IdxFormatError(f"{name}: {len(data)} bytes is too short for an IDX file.")
     (magic,) = struct.unpack(">i", data[:4])
@@ -82,6 +127,17 @@ def parse_idx(data, expected_magic, name="IDX data"):
         raise IdxFormatError(
             f"{name}: the header gives shape {shape}, with a negative dimension. The file is "
             "damaged or not an MNIST file: replace it.")
+    return shape, header
+
+
+def parse_idx(data, expected_magic, name="IDX data"):
+    """A uint8 array from the bytes of an IDX file whose magic number is expected_magic.
+
+    The header is checked against the length before any array is made, so a
+    damaged header cannot ask for a huge allocation. The array is read-only
+    (it shares memory with data).
+    """
+    shape, header = parse_header(data, expected_magic, name)
     expected = header + math.prod(shape)  # Python integers: no overflow
     if len(data) != expected:
         raise IdxFormatError(
@@ -95,10 +151,38 @@ def read_idx(path, expected_magic):
     return parse_idx(read_bytes(path), expected_magic, name=str(path))
 
 
-def write_idx(path, array):
-    """Write a uint8 array (N,) or (N, rows, cols) as IDX; gzip when path ends in .gz."""
+def idx_bytes(array):
+    """The IDX file of a uint8 array (N,) or (N, rows, cols)."""
     array = np.ascontiguousarray(array, dtype=np.uint8)
     magic = {1: LABELS_MAGIC, 3: IMAGES_MAGIC}[array.ndim]
-    data = struct.pack(f">i{array.ndim}i", magic, *array.shape) + array.tobytes()
+    return struct.pack(f">i{array.ndim}i", magic, *array.shape) + array.tobytes()
+
+
+def gzip_bytes(data):
+    """data as a gzip file that is the same bytes on every run: no name, no time,
+    deflate level 9 (RFC 1952: XFL 2 says so; OS 255 is "unknown")."""
+    deflate = zlib.compressobj(9, zlib.DEFLATED, -15, 9)
+    body = deflate.compress(data) + deflate.flush()
+    return (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x02\xff" + body
+            + struct.pack("<II", zlib.crc32(data), len(data) & 0xFFFFFFFF))
+
+
+def write_idx(path, array):
+    """Write a uint8 array (N,) or (N, rows, cols) as IDX; gzip when path ends in .gz.
+    Written to a temporary file in the same folder and renamed, so path is never half-written."""
     path = Path(path)
-    path.write_bytes(gzip.compress(data) if path.suffix == ".gz" else data)
+    data = idx_bytes(array)
+    if path.suffix == ".gz":
+        data = gzip_bytes(data)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with open(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+        tmp = None
+    finally:
+        if tmp is not None:
+            os.unlink(tmp)

