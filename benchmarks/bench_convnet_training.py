@@ -1,13 +1,16 @@
 """One training iteration of the book's SimpleConvNet (conv 30 5x5, ReLU, 2x2 max
 pooling, Affine 4320-100, ReLU, Affine 100-10, softmax loss; batch 100, Adam as in
-notebook 10) against the same network in PyTorch.
+notebook 10): as it trains (common.fast_layers' FastConvolution and FastPooling), with
+the layers notebook 10 teaches in their place (common.layers' Convolution and Pooling,
+through im2col, col2im and arg_max), and the same network in PyTorch if installed.
 
     MNIST_DIR=../shared/data/mnist python benchmarks/bench_convnet_training.py [--repeats 5]
 
-Both in float32 with the same threads, alternately; medians of the repeats, each
-the mean of 50 iterations on random MNIST mini-batches. float64, as the book runs
-it, for scale. An iteration is the gradient (forward and backward, with no
-gradient of the input images on either side) and the Adam update.
+All with the same threads, taking turns; medians of the repeats, each the mean of 50
+iterations on random MNIST mini-batches. float32 unless marked; float64, as the book
+runs it, for scale. An iteration is the gradient (forward and backward, with no gradient
+of the input images except in "taught", whose Convolution computes it as the book's does)
+and the Adam update.
 """
 import argparse
 import os
@@ -16,16 +19,26 @@ import sys
 import numpy as np
 from timing import alternate, optional_torch, our_iteration, print_table, torch_iteration
 
+from common.layers import Convolution, Pooling
 from common.optimizer import Adam
 from common.simple_convnet import SimpleConvNet
 from dataset.mnist import load_mnist
 
-BATCH, ITERS, LR = 100, 50, 0.002
+BATCH, ITERS, LR = 100, 50, 0.003
 
 
-def ours(x_train, t_train, dtype):
+def network(dtype, taught=False):
+    """SimpleConvNet as notebook 10 builds it; taught=True puts the taught layers in place of the fast
+    ones (holding the same parameter arrays, so the network's gradients find them)."""
     net = SimpleConvNet(weight_init_std="he", dtype=dtype, rng=np.random.default_rng(0))
-    return our_iteration(net, Adam(lr=LR), x_train.astype(dtype), t_train, BATCH)
+    if taught:
+        net.layers["Conv1"] = Convolution(net.params["W1"], net.params["b1"])
+        net.layers["Pool1"] = Pooling(2, 2, stride=2)
+    return net
+
+
+def ours(x_train, t_train, dtype, taught=False):
+    return our_iteration(network(dtype, taught), Adam(lr=LR), x_train.astype(dtype), t_train, BATCH)
 
 
 def torch_net(torch, x_train, t_train):
@@ -44,13 +57,15 @@ def main():
     if not os.environ.get("MNIST_DIR"):
         sys.exit("Set MNIST_DIR to a folder with the four original MNIST .gz files.")
     (x_train, t_train), _ = load_mnist(flatten=False)
-    candidates = {"ours (float32)": ours(x_train, t_train, np.float32),
-                  "ours (float64, as the book)": ours(x_train, t_train, np.float64)}
+    candidates = {"ours, fast (float32)": ours(x_train, t_train, np.float32),
+                  "ours, taught (float32)": ours(x_train, t_train, np.float32, taught=True),
+                  "ours, fast (float64, book)": ours(x_train, t_train, np.float64)}
     torch, note = optional_torch()
     if torch:
         candidates["PyTorch (float32)"] = torch_net(torch, x_train, t_train)
-    print_table(f"SimpleConvNet training iteration, batch {BATCH}, Adam; {note}",
-                alternate(candidates, args.repeats, passes=ITERS), unit="ms per iter")
+    median_ms = alternate(candidates, args.repeats, passes=ITERS)
+    print_table(f"SimpleConvNet training iteration, batch {BATCH}, Adam; {note}", median_ms, unit="ms per iter")
+    print(f"\nfast / taught (float32): {median_ms['ours, fast (float32)'] / median_ms['ours, taught (float32)']:.2f}")
 
 
 if __name__ == "__main__":
