@@ -357,7 +357,7 @@ def load_params_file(file_name):
     a file (empty, truncated, damaged, a folder, a pipe, other content), and
     FileNotFoundError or PermissionError when the file cannot be opened.
     """
-    path = os.fspath(file_name)
+    path = _file_name(file_name, "load_params_file")
     data = read_regular_file(path, "parameter file")
     if not data:
         raise ValueError(f"{path}: the file is empty (0 bytes): it is no parameter file (was its saving "
@@ -368,6 +368,15 @@ def load_params_file(file_name):
         return _read_pickle(data, path)
     except _Refused as error:
         raise ValueError(f"{path}: {error}") from None
+
+
+def _file_name(file_name, function):
+    """os.fspath(file_name), or TypeError saying that a name is wanted (not an open file)."""
+    try:
+        return os.fspath(file_name)
+    except TypeError:
+        raise TypeError(f"{function} takes a file name (str or pathlib.Path), not a "
+                        f"{type(file_name).__name__}") from None
 
 
 def _what_it_is(data):
@@ -516,6 +525,7 @@ def save_params_file(file_name, params):
     must be a non-empty str and every value an array of numbers (bool, int, uint,
     float): else ValueError, before anything is written.
     """
+    _file_name(file_name, "save_params_file")
     if not hasattr(params, "items"):
         raise ValueError(f"{file_name}: params must be a dict of NumPy arrays, got a {type(params).__name__}")
     arrays = {}

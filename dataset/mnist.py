@@ -169,8 +169,9 @@ def _convert(images, labels, normalize, flatten, one_hot):
 
 
 def load_raw(data_dir=None, cache_dir=None, download=True, allow_subset=True):
-    """The four uint8 arrays (keys of FILES) and their MnistSource."""
-    directory = data_dir if data_dir is not None else os.environ.get("MNIST_DIR") or None
+    """The four uint8 arrays (keys of FILES) and their MnistSource. An empty data_dir or
+    MNIST_DIR counts as not given."""
+    directory = data_dir or os.environ.get("MNIST_DIR") or None
     if directory is not None:
         return read_directory(directory), MnistSource("directory", str(directory))
     cache = default_cache_dir() if cache_dir is None else Path(cache_dir)
@@ -229,7 +230,18 @@ def read_directory(directory):
     """
     directory = Path(os.path.expanduser(os.fspath(directory)))
     _check_folder(directory)
-    return {key: read_verified(_data_file(directory, name), key) for key, (name, _) in FILES.items()}
+    raw = {}
+    for key, (name, _) in FILES.items():
+        path = _data_file(directory, name)
+        try:
+            raw[key] = read_verified(path, key)
+        except IdxFormatError as error:
+            others = [p for p in (directory / n for n in _names(name)) if p != path and p.is_file()]
+            if not others:
+                raise
+            raise IdxFormatError(f"{error} ({others[0]} is there too, and is read only when {path.name} is "
+                                 "gone: remove the damaged file to use it.)") from None
+    return raw
 
 
 def _shown(path):
@@ -296,7 +308,9 @@ def _data_file(directory, name):
     if folders:
         raise IsADirectoryError(f"{folders[0]} is a folder, not a file: in its place put the original MNIST "
                                 "file of that name.")
-    raise FileNotFoundError(f"{directory}: no {name}.gz (or {name}) in this folder. "
+    cache = (" It holds mnist.npz, the loader's own cache: to use that, unset MNIST_DIR (and data_dir) and "
+             "set XDG_CACHE_HOME (or cache_dir=) instead." if (directory / "mnist.npz").is_file() else "")
+    raise FileNotFoundError(f"{directory}: no {name}.gz (or {name}) in this folder.{cache} "
                             f"{_found_below(directory, name)}{WHAT_MNIST_DIR_NEEDS}")
 
 

@@ -135,6 +135,9 @@ def execute(path, timeout=600):
     from common.params_file import write_atomically
 
     path = Path(path)
+    if path.is_symlink():  # write_atomically would refuse to replace it after the whole run
+        raise RunFailed(f"{path}: is a symbolic link (to {os.readlink(path)}): not run, as it could not be "
+                        "written back; run the notebook it points to")
     nb = read_notebook(path)
     if needs_full_mnist(nb) and full_mnist_missing():
         raise RunFailed(f"{path.name}: not run: it {full_mnist_missing()} (its stored outputs come from the full set)")
@@ -165,7 +168,10 @@ def execute(path, timeout=600):
     run.remove_connection_file()
     if run.error is not None:
         raise RunFailed(run.describe_error(path))
-    write_atomically(path, lambda f: f.write(_notebook_text(nb).encode("utf-8")))
+    try:
+        write_atomically(path, lambda f: f.write(_notebook_text(nb).encode("utf-8")))
+    except OSError as error:
+        raise RunFailed(f"{path.name}: ran, but could not be written back, so it is unchanged: {error}") from None
     return seconds
 
 

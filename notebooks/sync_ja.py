@@ -21,7 +21,8 @@ An English Markdown cell with no translation gets the English text as a placehol
 is listed as missing.
 
 Orphans: a translation matched to no English cell (the cell was deleted, or was both
-moved and edited) is never discarded silently. Sync refuses to write that notebook, lists
+moved and edited), or a code or raw cell that only the ja edition has, is never
+discarded silently. Sync refuses to write that notebook, lists
 each orphan with its first line, and exits 1; the notebook stays as it was. Then either
 `--relink NOTEBOOK:OLD_ID=NEW_ID` gives the translation the id of its English cell (it
 then shows as outdated until reviewed and accepted), or `--drop-orphans` syncs without
@@ -125,17 +126,20 @@ def placeholder(cell):
 
 
 class OrphanedTranslations(NotebookError):
-    """Translations whose English cell is gone. `cells`: the ja Markdown cells."""
+    """ja cells that match no English cell (match()). `cells`: those cells."""
 
     def __init__(self, cells):
-        super().__init__(f"{len(cells)} translation(s) match no English cell: {', '.join(c['id'] for c in cells)}")
+        super().__init__(f"{len(cells)} ja cell(s) match no English cell: {', '.join(c['id'] for c in cells)}")
         self.cells = cells
 
 
 def match(en, ja):
-    """({en cell id: its ja Markdown cell}, orphans): by id, then by the English text the
-    ja cell translates (its translated_from hash); the ja Markdown cells left are orphans."""
-    ja_markdown = [c for c in (ja or {}).get("cells", []) if c["cell_type"] == "markdown"]
+    """({en cell id: its ja Markdown cell}, orphans). A ja Markdown cell is matched by id, then
+    by the English text it translates (its translated_from hash). Orphans: the ja Markdown
+    cells left, and the ja code or raw cells that the English edition has neither by id nor
+    by source (a cell only the ja edition has)."""
+    ja_cells = (ja or {}).get("cells", [])
+    ja_markdown = [c for c in ja_cells if c["cell_type"] == "markdown"]
     en_markdown = [c for c in en["cells"] if c["cell_type"] == "markdown"]
     by_id = {c["id"]: c for c in ja_markdown}
     matched = {c["id"]: by_id[c["id"]] for c in en_markdown if c["id"] in by_id}
@@ -149,7 +153,11 @@ def match(en, ja):
         if old is not None:
             matched[cell["id"]] = old
             used.add(id(old))
-    return matched, [c for c in ja_markdown if id(c) not in used]
+    en_ids = {c["id"] for c in en["cells"]}
+    en_sources = {text(c) for c in en["cells"] if c["cell_type"] != "markdown"}
+    orphans = [c for c in ja_cells if (c["cell_type"] == "markdown" and id(c) not in used)
+               or (c["cell_type"] != "markdown" and c["id"] not in en_ids and text(c) not in en_sources)]
+    return matched, orphans
 
 
 def synced(en, ja, drop_orphans=False):
@@ -280,10 +288,12 @@ def sync_one(en_path, check=False, drop_orphans=False):
         nb, missing, outdated = synced(en, ja, drop_orphans=drop_orphans)
     except OrphanedTranslations as error:
         unmatched = [c["id"] for c in en["cells"] if c["cell_type"] == "markdown" and c["id"] not in match(en, ja)[0]]
-        print(f"{en_path.name}: not synced: {len(error.cells)} Japanese translation(s) match no English cell "
+        print(f"{en_path.name}: not synced: {len(error.cells)} ja cell(s) match no English cell "
               "(neither by id nor by the English text they translate):")
         for cell in error.cells:
-            print(f"  ja cell {cell['id']}: {_first_line(cell)}")
+            kind = "" if cell["cell_type"] == "markdown" else (f" ({cell['cell_type']}, only in the ja edition: "
+                                                                "add it to the English notebook, or drop it)")
+            print(f"  ja cell {cell['id']}{kind}: {_first_line(cell)}")
         print(f"  If its English cell was moved and edited, give the translation that cell's id: "
               f"python notebooks/sync_ja.py --relink {en_path.stem}:<ja cell id>=<English cell id>"
               + (f" (English cells without a translation: {', '.join(unmatched)})" if unmatched else ""))
@@ -292,7 +302,7 @@ def sync_one(en_path, check=False, drop_orphans=False):
         return 1
     if drop_orphans:
         for cell in match(en, ja)[1]:
-            print(f"{en_path.name}: dropped the translation {cell['id']}, whose English cell is gone:\n"
+            print(f"{en_path.name}: dropped the ja cell {cell['id']}, which matches no English cell:\n"
                   + "".join(f"    | {line}\n" for line in text(cell).splitlines()), end="")
     content = dump(nb)
     differs = ja is None or read_regular_file(ja_path, "notebook") != content.encode("utf-8")

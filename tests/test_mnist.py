@@ -443,6 +443,35 @@ def test_a_file_that_is_not_the_original_is_named_with_what_was_found(tmp_path, 
     assert snapshot(folder) == before
 
 
+def test_a_damaged_gz_says_that_the_uncompressed_copy_beside_it_is_ignored(tmp_path, published):
+    folder, _ = published_set(tmp_path, published)
+    gz = folder / "train-labels-idx1-ubyte.gz"
+    (folder / "train-labels-idx1-ubyte").write_bytes(gzip.decompress(gz.read_bytes()))
+    gz.write_bytes(gz.read_bytes()[:-4])
+    with pytest.raises(IdxFormatError, match=rf"{gz}: the gzip file is truncated or corrupt .* \({folder / 'train-labels-idx1-ubyte'} is there too, and is read only when train-labels-idx1-ubyte.gz is gone: remove the damaged file to use it\.\)"):
+        load_mnist(data_dir=folder)
+    gz.unlink()
+    assert load_mnist(data_dir=folder)[0][0].shape == (30, 784)
+
+
+def test_the_cache_folder_given_as_mnist_dir_says_what_it_is(tmp_path, served, monkeypatch):
+    load_mnist(cache_dir=tmp_path / "cache")
+    monkeypatch.setenv("MNIST_DIR", str(tmp_path / "cache"))
+    with pytest.raises(FileNotFoundError, match=r"in this folder\. It holds mnist.npz, the loader's own cache: to use that, unset MNIST_DIR \(and data_dir\) and set XDG_CACHE_HOME \(or cache_dir=\) instead\."):
+        load_mnist()
+
+
+@pytest.mark.parametrize("where", ["data_dir", "MNIST_DIR"])
+def test_an_empty_data_dir_or_mnist_dir_counts_as_not_given(tmp_path, monkeypatch, where):
+    """Not as the current folder ('' is '.' to pathlib)."""
+    monkeypatch.chdir(tmp_path)
+    kwargs = {"data_dir": ""} if where == "data_dir" else {}
+    if where == "MNIST_DIR":
+        monkeypatch.setenv("MNIST_DIR", "")
+    with pytest.raises(MnistUnavailableError, match="downloading is turned off"):
+        load_mnist(cache_dir=tmp_path / "cache", download=False, allow_subset=False, **kwargs)
+
+
 def test_a_huge_gz_file_is_refused_without_being_read(tmp_path, published, monkeypatch):
     folder, _ = published_set(tmp_path, published)
     path = folder / "train-images-idx3-ubyte.gz"

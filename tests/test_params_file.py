@@ -571,3 +571,13 @@ def test_fortran_big_endian_and_bool_arrays_in_pickles_load(tmp_path, protocol):
 def test_protocol_5_out_of_band_buffers_are_refused(tmp_path):
     data = pickle.dumps({"W": np.ones(3)}, protocol=5, buffer_callback=lambda buffer: False)
     refused(tmp_path, data, "not a parameter file: the pickle uses NEXT_BUFFER", "params.pkl")
+
+
+def test_an_open_file_instead_of_a_name_says_what_is_wanted(tmp_path):
+    save_params_file(tmp_path / "p.npz", params())
+    with open(tmp_path / "p.npz", "rb") as f:
+        with pytest.raises(TypeError, match=r"load_params_file takes a file name \(str or pathlib.Path\), not a BufferedReader"):
+            load_params_file(f)
+    with open(tmp_path / "q.npz", "wb") as f:
+        with pytest.raises(TypeError, match=r"save_params_file takes a file name \(str or pathlib.Path\), not a BufferedWriter"):
+            save_params_file(f, params())

@@ -140,7 +140,7 @@ def test_a_translation_whose_english_cell_is_gone_stops_the_sync_and_is_listed(s
     before = ja_path.read_bytes()
     assert sync.main([]) == 1
     out = capsys.readouterr().out
-    assert "03_layers.ipynb: not synced: 1 Japanese translation(s) match no English cell" in out
+    assert "03_layers.ipynb: not synced: 1 ja cell(s) match no English cell" in out
     assert "ja cell m2: 加算レイヤ。" in out and "--drop-orphans 03_layers" in out and "--relink 03_layers:" in out
     assert ja_path.read_bytes() == before
     assert sync.main(["--check"]) == 1 and ja_path.read_bytes() == before
@@ -155,7 +155,7 @@ def test_drop_orphans_drops_them_and_shows_their_text(sync, capsys):
     write_json(en_path, nb)
     assert sync.main(["--drop-orphans", "03"]) == 0
     out = capsys.readouterr().out
-    assert "03_layers.ipynb: dropped the translation m2, whose English cell is gone:\n    | 加算レイヤ。\n" in out
+    assert "03_layers.ipynb: dropped the ja cell m2, which matches no English cell:\n    | 加算レイヤ。\n" in out
     assert "m2" not in markdown_of(ja_path) and sync.main(["--check"]) == 0
 
 
@@ -227,6 +227,26 @@ def test_an_unaccepted_translation_of_a_moved_cell_is_kept_not_lost(sync, capsys
     before = ja_path.read_bytes()
     assert sync.main([]) == 1 and "ja cell m1: 乗算レイヤ。" in capsys.readouterr().out
     assert ja_path.read_bytes() == before
+
+
+def test_a_code_cell_only_the_ja_edition_has_is_listed_not_deleted(sync, capsys):
+    en_path, ja_path = translated_pair(sync)
+    nb = json.loads(ja_path.read_text())
+    nb["cells"].insert(2, code("ja-only", "print('日本語版だけのセル')"))
+    write_json(ja_path, nb)
+    before = ja_path.read_bytes()
+    assert sync.main([]) == 1
+    out = capsys.readouterr().out
+    assert "ja cell ja-only (code, only in the ja edition: add it to the English notebook, or drop it): print('日本語版だけのセル')" in out
+    assert ja_path.read_bytes() == before
+    assert sync.main(["--drop-orphans"]) == 0 and "ja-only" not in ja_path.read_text()
+
+
+def test_a_code_cell_pasted_in_english_with_a_new_id_is_no_orphan(sync):
+    en_path, ja_path = translated_pair(sync)
+    renumbered(en_path, {"c1": "c1-pasted"})
+    assert sync.main([]) == 0
+    assert [c["id"] for c in json.loads(ja_path.read_text())["cells"]][1] == "c1-pasted"
 
 
 def test_new_and_edited_english_cells_are_listed_missing_and_outdated(sync, capsys):
@@ -565,3 +585,28 @@ def test_mnist_dir_reaches_the_kernels_absolute(tmp_path, monkeypatch, given, ex
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("MNIST_DIR", given)
     assert run_notebooks.reproducible_env()["MNIST_DIR"] == expected.format(home=tmp_path / "home", cwd=tmp_path)
+
+
+def test_a_notebook_that_is_a_symbolic_link_is_not_run(tmp_path):
+    run_notebooks = load_tool("run_notebooks")
+    real = notebook_file(tmp_path / "real.ipynb", "print(1)")
+    (tmp_path / "link.ipynb").symlink_to(real)
+    before = real.read_bytes()
+    with pytest.raises(run_notebooks.RunFailed, match=r"link.ipynb: is a symbolic link \(to .*real.ipynb\): not run, as it could not be written back; run the notebook it points to"):
+        run_notebooks.execute(tmp_path / "link.ipynb")
+    assert real.read_bytes() == before
+
+
+def test_a_notebook_that_ran_but_cannot_be_written_is_reported_and_unchanged(tmp_path, monkeypatch):
+    """The write is refused after the run (here: the folder became read-only, simulated)."""
+    import common.params_file
+    run_notebooks = load_tool("run_notebooks")
+    path = notebook_file(tmp_path / "nb.ipynb", "print(1)")
+    before = path.read_bytes()
+
+    def denied(path):
+        raise PermissionError(13, "Permission denied")
+    monkeypatch.setattr(common.params_file, "_create_temporary", denied)
+    with pytest.raises(run_notebooks.RunFailed, match=rf"nb.ipynb: ran, but could not be written back, so it is unchanged: {path} cannot be written \(Permission denied\): make {tmp_path} writable"):
+        run_notebooks.execute(path)
+    assert path.read_bytes() == before
