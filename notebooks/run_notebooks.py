@@ -16,7 +16,8 @@ status is then 1. A notebook that needs the full MNIST set (metadata
 backprop.needs_full_mnist, or a cell tagged needs-full-mnist) is not run where the
 set cannot be had, so its stored outputs never come from the 5,000-image subset.
 Ctrl-C stops the kernel, removes its connection file, leaves the notebook as it was,
-and exits 130 with one line. Exit 2: a usage error or a prefix that matches nothing.
+and exits 130 with one line; SIGTERM does the same and exits 143. Exit 2: a usage error or
+a prefix that matches nothing.
 """
 import argparse
 import atexit
@@ -76,7 +77,20 @@ class RunFailed(Exception):
 
 
 class Interrupted(Exception):
-    """Ctrl-C: the kernel is stopped. The message says where the run was."""
+    """Ctrl-C or SIGTERM: the kernel is stopped. The message says where the run was;
+    `status` is the exit status (128 + the signal's number)."""
+
+    def __init__(self, message, status=130):
+        super().__init__(message)
+        self.status = status
+
+
+class _Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread as Ctrl-C is, so that it stops the kernel the same way."""
+
+
+def _on_sigterm(signum, frame):
+    raise _Terminated
 
 
 def notebooks(prefixes=()):
@@ -153,7 +167,8 @@ def execute(path, timeout=600):
     worker.start()
     try:
         worker.join()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as interrupt:
+        status = 128 + signal.SIGTERM if isinstance(interrupt, _Terminated) else 130
         run.stop()
         try:
             worker.join(timeout=30)  # nbclient sees the kernel die, shuts it down and cleans up
@@ -162,8 +177,8 @@ def execute(path, timeout=600):
         if worker.is_alive():  # then nbclient's exit handler would find a half-stopped client
             atexit.unregister(client._cleanup_kernel)
         run.remove_connection_file()
-        raise Interrupted(f"{path.name}: interrupted{run.where()}; the kernel is stopped and the notebook "
-                          "unchanged") from None
+        raise Interrupted(f"{path.name}: {'terminated' if status != 130 else 'interrupted'}{run.where()}; the "
+                          "kernel is stopped and the notebook unchanged", status) from None
     seconds = time.perf_counter() - start
     run.remove_connection_file()
     if run.error is not None:
@@ -261,6 +276,8 @@ def main(argv=None):
     parser.add_argument("notebooks", nargs="*", help="notebook name prefixes or paths (default: all)")
     parser.add_argument("--timeout", type=float, default=600, help="seconds per cell (default 600)")
     args = parser.parse_args(argv)
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _on_sigterm)
     os.environ.update(reproducible_env())
     try:
         paths = notebooks(args.notebooks)
@@ -273,7 +290,12 @@ def main(argv=None):
             seconds = execute(path, timeout=args.timeout)
         except Interrupted as error:
             print(f"run_notebooks.py: {error}", file=sys.stderr)
-            return 130
+            return error.status
+        except KeyboardInterrupt as interrupt:  # before a kernel started: nothing to stop
+            terminated = isinstance(interrupt, _Terminated)
+            print(f"run_notebooks.py: {'terminated' if terminated else 'interrupted'} before {path.name} ran; "
+                  "it is unchanged", file=sys.stderr)
+            return 128 + signal.SIGTERM if terminated else 130
         except RunFailed as error:
             print(f"run_notebooks.py: {error}", file=sys.stderr)
             failed.append(path.name)

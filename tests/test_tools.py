@@ -492,7 +492,8 @@ def test_failures_are_named_their_notebooks_left_unchanged_and_the_run_goes_on(r
     assert runner.kernel_files() == []
 
 
-def test_ctrl_c_stops_the_kernel_removes_its_files_and_exits_130(runner, tmp_path):
+@pytest.mark.parametrize("sig,status,word", [(signal.SIGINT, 130, "interrupted"), (signal.SIGTERM, 143, "terminated")])
+def test_ctrl_c_or_sigterm_stops_the_kernel_removes_its_files_and_exits(runner, tmp_path, sig, status, word):
     marker = tmp_path / "kernel-pid"
     path = notebook_file(tmp_path / "long.ipynb", "x = 1",
                          f"import os, threading\nopen({str(marker)!r}, 'w').write(str(os.getpid()))\n"
@@ -505,13 +506,13 @@ def test_ctrl_c_stops_the_kernel_removes_its_files_and_exits_130(runner, tmp_pat
             threading.Event().wait(0.05)
         kernel = int(marker.read_text())
         assert len(runner.kernel_files()) == 1  # its connection file
-        child.send_signal(signal.SIGINT)
+        child.send_signal(sig)
         out, err = child.communicate(timeout=120)
     finally:
         child.kill()
         child.wait()
-    assert child.returncode == 130
-    assert err.splitlines() == ["run_notebooks.py: long.ipynb: interrupted at cell 1 (id cell-1); the kernel is "
+    assert child.returncode == status
+    assert err.splitlines() == [f"run_notebooks.py: long.ipynb: {word} at cell 1 (id cell-1); the kernel is "
                                 "stopped and the notebook unchanged"]
     assert "Traceback" not in out + err and path.read_bytes() == before
     assert runner.kernel_files() == []
