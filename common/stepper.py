@@ -22,8 +22,8 @@ Each step has a rule line with the numbers plugged in ("back through × (price) 
 upstream 1 × the other input 650 = 650"), in English or Japanese. In predict mode
 (predict=True) every backward step after the first asks for its value before showing it:
 predict(value) answers "right", "wrong: hint ..." or, after a second wrong try, "wrong twice:
-the answer is ...", and check_predictions(stepper) judges the whole session (PASS / FAIL /
-NOT DONE YET).
+the answer is ...", and check_predictions judges a learner's list of predictions or the whole
+session (PASS / FAIL / NOT DONE YET, recorded for common.selfcheck.progress).
 
 Values print as common.draw.fmt prints them (220, 1.1, 1.6065); an array as its shape and
 first entries, "(4, 3) [0.1223, -0.3366, 0.5471, …]".
@@ -200,24 +200,41 @@ CHECK = {
     "en": {
         "off": "predict mode is off: make the stepper with GraphStepper(graph, predict=True)",
         "none": "0 of {total} backward values predicted; the first: {question}: type it in the stepper's box "
-                "(Check), or call stepper.predict(value)",
+                "and press Enter, or call stepper.predict(value)",
         "some": "{done} of {total} backward values predicted; next: {question}",
+        "todo": "{name} still raises NotImplementedError: return the {total} values there, in the order the "
+                "stepper asks for them (or type them in the stepper's box)",
+        "raised": "{name}() raised {error}",
+        "count": "{total} values are asked for, in a list in the order the stepper asks for them; {name}() "
+                 "gave {n}",
+        "bad": "value {i} of {name}(), {value!r}: {error}",
+        "wrong": "{n} of {total} values are wrong: {which}",
+        "wrong_one": "{question}: you gave {guess}; hint: {hint}",
+        "more": "; and {n} more",
         "fail": "{shown} of {total} backward values were shown after two wrong tries: {which}; "
                 "stepper.restart() to try again",
+        "pass_list": "all {total} backward values right",
         "pass": "all {total} backward values predicted ({first} on the first try, {second} on the second)",
         "compared": "compared with the gradients the backward pass recorded, within 0.1 % (or 0.0001)",
-        "name": "predictions",
     },
     "ja": {
         "off": "予想モードではありません: GraphStepper(graph, predict=True) で作ってください",
         "none": "逆伝播の値 {total} 個のうち 0 個を予想しました。最初の問題: {question}。ステッパーの入力欄に"
-                "入力して Check を押すか、stepper.predict(value) を呼んでください",
+                "入力して Enter を押すか、stepper.predict(value) を呼んでください",
         "some": "逆伝播の値 {total} 個のうち {done} 個を予想しました。次: {question}",
+        "todo": "{name} はまだ NotImplementedError を送出します。ステッパーが尋ねる順に {total} 個の値を返して"
+                "ください（ステッパーの入力欄に入力してもかまいません）",
+        "raised": "{name}() が {error} を送出しました",
+        "count": "尋ねられる値は {total} 個です（ステッパーが尋ねる順のリスト）。{name}() が返したのは {n} です",
+        "bad": "{name}() の {i} 番目の値 {value!r}: {error}",
+        "wrong": "{total} 個のうち {n} 個が違います: {which}",
+        "wrong_one": "{question}: あなたの値 {guess}。ヒント: {hint}",
+        "more": "。ほか {n} 個",
         "fail": "逆伝播の値 {total} 個のうち {shown} 個は、2回とも不正解で答えが表示されました: {which}。"
                 "stepper.restart() でやり直せます",
+        "pass_list": "逆伝播の値 {total} 個がすべて正解",
         "pass": "逆伝播の値 {total} 個をすべて予想しました（1回目で正解 {first}、2回目で正解 {second}）",
         "compared": "逆伝播が記録した勾配と比べました（許容誤差 0.1 % または 0.0001）",
-        "name": "予想",
     },
 }
 
@@ -818,24 +835,79 @@ class PredictionCheck:
     __str__ = __repr__
 
 
-def check_predictions(stepper, language=None):
-    """Judge a predict-mode session: PASS when every asked backward value was predicted right
-    within two tries, FAIL when any was shown after two wrong tries, NOT DONE YET while some
-    are still to be predicted. Never raises for a learner's stepper; returns a PredictionCheck."""
+def check_predictions(stepper, predictions=None, *, name=None, solution=False, language=None):
+    """Judge predict mode, as the series' self-checks judge (PASS / FAIL / NOT DONE YET, recorded
+    for common.selfcheck.progress under name, by default predictions' own name).
+
+    predictions: a function of no arguments returning the asked values in the order the stepper
+    asks for them (a learner's exercise: PASS when each is right within 0.1 % or 0.0001, FAIL
+    naming each wrong one with its hint); while it still raises NotImplementedError, the values
+    typed into the stepper are judged instead once all are in. Without predictions: the stepper's
+    session, PASS when every asked value was right within two tries, FAIL when one was shown
+    after two wrong tries. Nothing the learner's code raises escapes. solution=True for the
+    check of the hidden solution (the progress table keeps it apart).
+    """
+    from common.selfcheck.progress import graded
+    key = name or getattr(predictions, "__name__", None) or "predictions"
+    return graded(_judge)(stepper, predictions, name=key, language=language, solution=solution)
+
+
+def _judge(stepper, predictions, name, language):
     if not isinstance(stepper, GraphStepper):
         return PredictionCheck("FAIL", f"check_predictions needs the GraphStepper you predicted with, got "
-                                       f"{type(stepper).__name__}")
+                                       f"{type(stepper).__name__}", name=name)
     language = language or stepper.language
     words = CHECK[language]
-    name = words["name"]
     if not stepper.predict_mode:
         return PredictionCheck("NOT DONE YET", words["off"], name=name)
-    score = stepper.score()
-    k = stepper.pending()
+    total = len(stepper.predictions)
+    if predictions is not None:
+        try:
+            values = predictions() if callable(predictions) else predictions
+        except NotImplementedError:
+            if stepper.pending() is not None:  # nor typed in the stepper: not done
+                return PredictionCheck("NOT DONE YET", words["todo"].format(name=name, total=total), name=name)
+        except Exception as error:  # noqa: BLE001 (nothing a learner's code raises escapes a check)
+            return PredictionCheck("FAIL", words["raised"].format(name=name, error=f"{type(error).__name__}: "
+                                                                               f"{error}"), name=name)
+        else:
+            if isinstance(values, (str, bytes)) or not hasattr(values, "__len__"):
+                return PredictionCheck("FAIL", words["count"].format(total=total, name=name, n=type(values).__name__),
+                                       name=name)
+            return _judge_values(stepper, list(values), name, language)
+    return _judge_session(stepper, name, language)
+
+
+def _judge_values(stepper, values, name, language):
+    """A learner's list of predictions, one per asked step in order."""
+    words, asked = CHECK[language], sorted(stepper.predictions)
+    if len(values) != len(asked):
+        return PredictionCheck("FAIL", words["count"].format(total=len(asked), name=name, n=len(values)), name=name)
+    wrong = []
+    for i, (k, value) in enumerate(zip(asked, values), start=1):
+        try:
+            guess = parse_prediction(value, np.shape(stepper.steps[k].value))
+        except ValueError as error:
+            return PredictionCheck("FAIL", words["bad"].format(i=i, name=name, value=value, error=error), name=name)
+        if not close(guess, stepper.steps[k].value):
+            answer = np.asarray(stepper.steps[k].value, dtype=float)
+            sign = WORDS[language]["hint"]["sign"] if np.any(answer != 0) and close(-np.asarray(guess), answer) \
+                else ""
+            wrong.append(words["wrong_one"].format(question=stepper.question(k, language), guess=value_text(guess),
+                                                   hint=sign + stepper.hint(k, language)))
+    if wrong:
+        which = "; ".join(wrong[:3]) + (words["more"].format(n=len(wrong) - 3) if len(wrong) > 3 else "")
+        return PredictionCheck("FAIL", words["wrong"].format(n=len(wrong), total=len(asked), which=which), name=name)
+    return PredictionCheck("PASS", words["pass_list"].format(total=len(asked)), words["compared"], name=name)
+
+
+def _judge_session(stepper, name, language):
+    """What was typed into the stepper (or given to predict)."""
+    words, score, k = CHECK[language], stepper.score(), stepper.pending()
     if k is not None:
-        question = stepper.question(k, language)
         done = score.total - score.left
-        text = words["none" if done == 0 else "some"].format(total=score.total, done=done, question=question)
+        text = words["none" if done == 0 else "some"].format(total=score.total, done=done,
+                                                            question=stepper.question(k, language))
         return PredictionCheck("NOT DONE YET", text, name=name)
     if score.shown:
         which = "; ".join(f"{stepper.question(j, language)} ({value_text(stepper.steps[j].value)})"

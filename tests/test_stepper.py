@@ -343,7 +343,8 @@ def test_check_predictions_judges_the_whole_session():
     s = stepper_of(apple_orange_graph, predict=True)
     assert repr(check_predictions(s)) == (
         "NOT DONE YET: predictions: 0 of 8 backward values predicted; the first: predict the gradient that the × "
-        "node (price) sends back to all price: type it in the stepper's box (Check), or call stepper.predict(value)")
+        "node (price) sends back to all price: type it in the stepper's box and press Enter, or call "
+        "stepper.predict(value)")
     for value in APPLE_ORANGE[:3]:
         s.predict(value)
     assert str(check_predictions(s)).startswith("NOT DONE YET: predictions: 3 of 8 backward values predicted; "
@@ -402,7 +403,7 @@ def test_japanese_names_and_rules():
     assert s.state().question == "× ノード（支払金額）から 合計金額 へ戻る勾配を予想してください"
     assert s.predict(2).startswith("不正解: 2 ではありません。ヒント: 乗算ノードは、上流の勾配にもう一方の入力を掛けて返す")
     assert s.predict("１．１") == "2回目で正解: 上流の勾配 1 × もう一方の入力 1.1 = 1.1"
-    assert str(check_predictions(s)).startswith("NOT DONE YET: 予想: 逆伝播の値 8 個のうち 1 個を予想しました")
+    assert str(check_predictions(s)).startswith("NOT DONE YET: predictions: 逆伝播の値 8 個のうち 1 個を予想しました")
     assert s.rule(7, "en").startswith("back through × (price) to tax")  # the same stepper speaks English too
     assert "得点: 1回目で正解 0、2回目で正解 1" in s.state().score
     f = GraphStepper(fork_graph(), names={"ja": JA_NAMES}, language="ja")
@@ -572,3 +573,55 @@ def test_a_frame_with_its_hidden_elements_left_out_shows_the_same():
         hidden, dropped = drawing.svg_of(s.frame(k)), drawing.svg_of(s.frame(k), drop=True)
         assert shown_texts(hidden) == shown_texts(dropped) and len(dropped) < len(hidden)
         assert set(re.findall(r'id="gs\w+-(\w+)"', dropped)) == drawing.shown(s.frame(k))
+
+
+
+def test_a_learners_list_of_predictions_is_judged_as_the_exercises_are():
+    from common.selfcheck import progress
+    from common.selfcheck.progress import forget
+    forget()
+    quiz = stepper_of(apple_orange_graph, predict=True)
+
+    def apple_orange_predictions():
+        raise NotImplementedError("your 8 numbers here")
+    result = check_predictions(quiz, apple_orange_predictions)
+    assert repr(result) == ("NOT DONE YET: apple_orange_predictions: apple_orange_predictions still raises "
+                            "NotImplementedError: return the 8 values there, in the order the stepper asks for "
+                            "them (or type them in the stepper's box)")
+
+    def apple_orange_predictions():
+        return [1.1, 650, 1.1, 1.1, 3.3, 165, 110, 2.2]   # apple and apple num swapped
+    result = check_predictions(quiz, apple_orange_predictions)
+    assert result.status == "FAIL" and result.detail == (
+        "2 of 8 values are wrong: predict the gradient that the × node (apple price) sends back to apple: you "
+        "gave 110; hint: a × node sends back the upstream gradient times the other input (the upstream gradient "
+        "is the red value on the edge that leaves the node); predict the gradient that the × node (apple price) "
+        "sends back to apple num: you gave 2.2; hint: a × node sends back the upstream gradient times the other "
+        "input (the upstream gradient is the red value on the edge that leaves the node)")
+    assert "sign is not" in check_predictions(quiz, lambda: [-1.1] + list(APPLE_ORANGE[1:])).detail
+    assert check_predictions(quiz, lambda: APPLE_ORANGE[:7]).detail == (
+        "8 values are asked for, in a list in the order the stepper asks for them; <lambda>() gave 7")
+    assert "value 2 of <lambda>(), 'a lot': 'a lot' is not a number" in \
+        check_predictions(quiz, lambda: [1.1, "a lot"] + [1] * 6).detail
+    assert check_predictions(quiz, lambda: 1 / 0).detail == "<lambda>() raised ZeroDivisionError: division by zero"
+    assert check_predictions(quiz, lambda: 5).detail.endswith("<lambda>() gave int")  # said, not raised
+
+    def apple_orange_predictions():
+        return list(APPLE_ORANGE)
+    result = check_predictions(quiz, apple_orange_predictions, solution=True)
+    assert repr(result) == ("PASS apple_orange_predictions: all 8 backward values right\n"
+                            "  compared with the gradients the backward pass recorded, within 0.1 % (or 0.0001)")
+    table = repr(progress("apple_orange_predictions"))
+    assert "yours: FAIL" in table and "solution: PASS" in table
+
+
+def test_values_typed_in_the_stepper_count_for_the_exercise():
+    quiz = stepper_of(apple_orange_graph, predict=True)
+
+    def apple_orange_predictions():
+        raise NotImplementedError("your 8 numbers here")
+    for value in APPLE_ORANGE[:-1]:
+        quiz.predict(value)
+    assert check_predictions(quiz, apple_orange_predictions).status == "NOT DONE YET"
+    quiz.predict(APPLE_ORANGE[-1])
+    assert check_predictions(quiz, apple_orange_predictions).passed

@@ -6,7 +6,8 @@
    Run All the test presses the step button, the arrow keys on the focused
    slider and the language button, and reads the rule line and the values drawn; in predict
    mode it types a wrong value (refused, with a hint) and then a right one (accepted).
-2. The static player of the website, in pages served from 127.0.0.1: steps with the buttons
+2. The static player of the website, in pages served from 127.0.0.1 (and on a page that
+   myst-nb builds with the website's choice of output): steps with the buttons
    and the arrow keys, reads the rule line and the drawing, predicts in the page, opens a
    Japanese page in Japanese, checks that no request leaves 127.0.0.1, and that at 390 px
    (a phone) nothing sticks out of the page, the text stays at 10 pt or more and the drawing
@@ -65,17 +66,20 @@ def notebook(path):
     return path
 
 
-def test_the_stepper_in_jupyterlab(tmp_path):
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory):
+    """The temporary notebook, run once: the path of the .ipynb with its stored outputs."""
     reason = missing()
     if reason:
         pytest.skip(reason)
+    return notebook(tmp_path_factory.mktemp("source") / "stepper.ipynb")
+
+
+def test_the_stepper_in_jupyterlab(tmp_path, executed):
     from playwright.sync_api import sync_playwright
     from test_browser import CHROMIUM, jupyterlab_server
 
-    source = tmp_path / "source"
-    source.mkdir()
-    path = notebook(source / "stepper.ipynb")
-    with jupyterlab_server(tmp_path, [path]) as (url, token, _), sync_playwright() as p:
+    with jupyterlab_server(tmp_path, [executed]) as (url, token, _), sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH)
         page = browser.new_page(viewport={"width": 1300, "height": 1000})
         try:
@@ -310,3 +314,57 @@ def test_the_static_player_at_phone_width(served):
         finally:
             browser.close()
     assert not outside and not errors, (outside, errors)
+
+
+def test_the_player_on_a_page_built_as_the_website_builds(tmp_path, executed):
+    """A tiny myst-nb build of the notebook with the website's choice of output (docs/conf.py's
+    nb_mime_priority_overrides): the page shows the static player, in Japanese on a ja page."""
+    import runpy
+    import subprocess
+    import sys
+    try:
+        import myst_nb  # noqa: F401
+        import sphinx_book_theme  # noqa: F401
+    except ImportError as error:
+        pytest.skip(f"{error.name} is not installed (pip install -r requirements.txt)")
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM
+
+    site = runpy.run_path(str(ROOT / "docs" / "conf.py"), run_name="conf")
+    overrides = site.get("nb_mime_priority_overrides", [])
+    source = tmp_path / "src"
+    source.mkdir()
+    (source / "stepper.ipynb").write_bytes(executed.read_bytes())
+    (source / "index.md").write_text("# Stepper\n\n```{toctree}\nstepper\n```\n", encoding="utf-8")
+    (source / "conf.py").write_text(
+        f'project = "stepper"\nextensions = ["myst_nb"]\nnb_execution_mode = "off"\nlanguage = "ja"\n'
+        f'nb_mime_priority_overrides = {overrides!r}\nhtml_theme = "sphinx_book_theme"\n'
+        'suppress_warnings = ["mystnb.unknown_mime_type"]\n', encoding="utf-8")
+    done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(source), str(tmp_path / "html")],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    handler = functools.partial(QuietHandler, directory=str(tmp_path / "html"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    errors = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            try:
+                page.goto(f"{url}/stepper.html")
+                assert page.locator(".graph-stepper").count() == 2, \
+                    "the page shows no static player: docs/conf.py's nb_mime_priority_overrides must make the html " \
+                    "build prefer text/html to the widget view"
+                rule = page.locator(".graph-stepper .gs-rule").first
+                rule.get_by_text("はじめ: 入力が分かっています", exact=False).wait_for(timeout=30_000)
+                page.locator(".graph-stepper .gs-next").first.click()
+                rule.get_by_text("りんごの価格 = りんご × りんごの個数 = 100 × 2 = 200").wait_for(timeout=10_000)
+            finally:
+                browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert not errors, errors
