@@ -152,8 +152,8 @@ def _place(edges, circles):
 
 def _label(ax, x, y, text, color, above):
     return ax.text(x, y + (0.03 if above else -0.03), text, color=color, fontsize=LABEL_SIZE, ha="center",
-            va="bottom" if above else "top", zorder=4, linespacing=1.2,
-            bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": color, "lw": 0.6})
+                   va="bottom" if above else "top", zorder=4, linespacing=1.2,
+                   bbox={"boxstyle": "round,pad=0.15", "facecolor": "white", "edgecolor": color, "lw": 0.6})
 
 
 def edge_keys(graph):
