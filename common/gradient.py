@@ -16,7 +16,9 @@ GRADIENT_CHECK_TOLERANCE = 1e-7
 """The largest relative_error a float64 layer or network may show against numerical_gradient."""
 
 FLOAT32_TOLERANCE = 1e-3
-"""The same for float32, compared with h = FLOAT32_STEP: float32 keeps about 7 digits."""
+"""The same for a float32 layer, compared with h = FLOAT32_STEP: float32 keeps about 7 digits."""
+FLOAT32_NETWORK_TOLERANCE = 1e-2
+"""The same for a float32 network, whose loss sums the roundings of many float32 operations."""
 FLOAT32_STEP = 1e-2
 
 PARAM_GRADS = {"W": "dW", "b": "db", "gamma": "dgamma", "beta": "dbeta"}

@@ -385,5 +385,5 @@ def test_check_values_shows_arrays_of_more_than_6_values_by_their_shape_only():
            rng.standard_normal((5, 3)), rng.standard_normal(3))
     text = repr(check_values(lambda X, t, W1, b1, W2, b2: 2 * X.T @ np.ones((4, 5)),
                              lambda X, t, W1, b1, W2, b2: X.T @ np.ones((4, 5)), [net], name="f"))
-    assert "array of shape (4, 6)" in text and "array of shape (6, 5)" in text and "array of shape (5, 3)" in text
-    assert str(net[0][0, 0])[:6] not in text
+    assert "f(case 1: (4, 6), (4,), (6, 5), (5,), (5, 3), (3,))" in text  # the case and its shapes, not its numbers
+    assert str(net[0][0, 0])[:6] not in text and len(text) < 400

@@ -3,7 +3,7 @@ import warnings
 
 import numpy as np
 
-from common.gradient import numerical_gradient
+from common.gradient import FLOAT32_NETWORK_TOLERANCE, FLOAT32_STEP, GRADIENT_CHECK_TOLERANCE, numerical_gradient
 from common.selfcheck.core import CheckResult, Failed, compare, make, name_of, run, verdict
 
 
@@ -103,16 +103,19 @@ def check_network(network_class, hidden_size=6):
         def loss(_):
             return float(run(f"{name}.loss", net.loss, x, t))
 
+        low = any(v.dtype.itemsize < 8 for v in params.values())  # float32: a larger step, float32's tolerance
+        h, tolerance = (FLOAT32_STEP, FLOAT32_NETWORK_TOLERANCE) if low else (1e-4, GRADIENT_CHECK_TOLERANCE)
         for key in params:
-            compare(key, grads.get(key), numerical_gradient(loss, params[key]), problems, errors, n=len(x))
-        wrong = [k for k in errors if errors[k] > 1e-7]
+            reference = numerical_gradient(loss, params[key], h)
+            compare(key, kept.get(key, grads.get(key)), reference, problems, errors, n=len(x), tolerance=tolerance)
+        wrong = [k for k in errors if errors[k] > tolerance]
         last = max((int(k[1:]) for k in params if k[0] == "W" and k[1:].isdigit()), default=0)
         if wrong and all(k[1:].isdigit() and int(k[1:]) < last for k in wrong):
             problems.append(f"the last layer's gradients are right but {', '.join(wrong)} are wrong\n    hint: the "
                             "gradient goes wrong between the Affine layers: check the activation's backward "
                             "(ReLU's mask?) and the order of the layers in backward")
-        return CheckResult(name, "gradient() against numerical_gradient (h=1e-4) of loss(), run twice, one "
-                           "forward pass", errors, problems)
+        return CheckResult(name, f"gradient() against numerical_gradient (h={h:g}) of loss(), run twice, one "
+                           "forward pass", errors, problems, tolerance=tolerance)
     return verdict(name, body)
 
 

@@ -34,12 +34,14 @@ def check_values(function, reference, cases, name=None):
 
     def body():
         problems, low = [], False
-        for case in cases:
+        for number, case in enumerate(cases, start=1):
             given = _copies(case)
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 got = run(name, function, *given)
             args = ", ".join(map(short, case))
+            if len(args) > 60:  # long arguments: name the case and its shapes, not every number
+                args = f"case {number}: " + ", ".join(str(np.shape(a)) if np.ndim(a) else short(a) for a in case)
             changed = [k for k, (a, b) in enumerate(zip(given, case)) if not unchanged(name, a, b, [], "input")]
             if changed:
                 problems.append(f"{name}({args}) changed its argument {changed[0] + 1} in place\n    hint: compute "

@@ -503,13 +503,6 @@ class ThreeLayerNet(TwoLayerNet):
         self.params["b3"] = np.zeros(output_size)
         self.layers["Affine3"] = Affine(self.params["W3"], self.params["b3"])
 """ + "\n" + THREE_LOOP, THREE_CHECK),
-]
-
-# Correct attempts that a check misjudges today, kept out of ATTEMPTS until it is fixed (reported to the lead):
-# check_network compares a float32 network with numerical_gradient at h = 1e-4, where float32's rounding
-# alone gives relative errors of 2e-3 to 1e-1; at h = 1e-2 (common.gradient.FLOAT32_STEP, as the layer
-# checks take) the same gradients agree to 7e-4 or better.
-MISJUDGED = [
     ("ThreeLayerNet", "float32 parameters", "PASS", THREE + """\
 class ThreeLayerNet(TwoLayerNet):
     def __init__(self, input_size, hidden_size, output_size, weight_init_std=0.01):
