@@ -161,9 +161,15 @@ class Watched:
         self.page.evaluate("() => window.MathJax?.startup?.promise")
         self.page.evaluate("() => document.fonts.ready.then(() => true)")
         self.page.wait_for_function("() => [...document.images].every(i => i.complete)")
-        if self.page.locator("script[type='application/vnd.jupyter.widget-state+json']").count():
-            self.page.wait_for_function("() => document.querySelectorAll('.noUi-handle').length >= 2 && "
-                                        "document.querySelector('button.jupyter-button') !== null", timeout=60_000)
+        if self.page.locator("script[type='application/vnd.jupyter.widget-view+json']").count():
+            # the widget renderer puts each view beside its <script> in the output
+            self.page.wait_for_function("() => [...document.querySelectorAll(\"script[type='application/vnd.jupyter."
+                                        "widget-view+json']\")].every(s => s.parentElement.querySelector("
+                                        "'.jupyter-widgets') !== null)", timeout=60_000)
+            if LAB_PAGE in address:  # the lab's box renders its children after itself
+                self.page.wait_for_function("() => document.querySelectorAll('.noUi-handle').length >= 2 && "
+                                            "document.querySelector('button.jupyter-button') !== null",
+                                            timeout=60_000)
             self.page.evaluate("() => document.fonts.ready.then(() => true)")  # the widgets' own icon fonts
 
     def close(self):
