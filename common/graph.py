@@ -97,7 +97,7 @@ def graph_of(output, names=None):
     the function's backward gives for that input from its outputs' gradients (asked
     again here: a backward only reads what its forward kept). A function with several
     outputs (split) is one node whose value is the tuple of its outputs; an edge leaving
-    it carries the output it stands for.
+    it carries the output it stands for. A Function may name its own symbol (its attribute symbol).
     """
     names = names or {}
     g, nodes, leaves = Graph(), {}, 0  # nodes: id(Variable or Function) -> Node
@@ -109,7 +109,7 @@ def graph_of(output, names=None):
             node = nodes[id(var)] = g.input(name, var.data)
             node.grad = var.grad
         elif id(func) not in nodes:  # func's first output: one node for the function
-            symbol = SYMBOLS.get(type(func).__name__, type(func).__name__.lower())
+            symbol = getattr(func, "symbol", None) or SYMBOLS.get(type(func).__name__, type(func).__name__.lower())
             node = Node(var.name or symbol, var.data, symbol, [node_of(x, nodes) for x in func.inputs], func)
             outs = [y() for y in func.outputs]  # None where an output is no longer alive
             node.grad = var.grad
@@ -128,16 +128,18 @@ def graph_of(output, names=None):
 def _dependencies_first(output):
     """Every Variable output depends on, each after all it depends on (an iterative depth-first
     walk: a graph of thousands of operations needs no recursion)."""
-    order, seen, stack = [], {id(output)}, [(output, False)]
+    order, done, stack = [], set(), [(output, False)]
     while stack:
         var, expanded = stack.pop()
-        if expanded:
+        if id(var) in done:
+            continue
+        if expanded:  # everything var depends on is in order by now
+            done.add(id(var))
             order.append(var)
             continue
         stack.append((var, True))
         for x in reversed(var.creator.inputs if var.creator else []):
-            if id(x) not in seen:
-                seen.add(id(x))
+            if id(x) not in done:
                 stack.append((x, False))
     return order
 

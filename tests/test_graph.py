@@ -88,3 +88,14 @@ def test_a_graph_of_thousands_of_operations_is_drawn_without_recursion():
     g = graph_of(y)
     assert len(g.nodes) == 3000 + 3001  # x, 3000 constants, 3000 products
     assert float(g.nodes[0].grad) == pytest.approx(1.0001 ** 3000)
+
+
+def test_a_variable_used_by_an_operation_and_its_input_comes_after_both():
+    x = Variable(np.array(2.0), name="x")
+    y = x * F.exp(x) + x  # x feeds exp, the product and the sum
+    y.backward(retain_grad=True)
+    g = graph_of(y)
+    position = {id(n): k for k, n in enumerate(g.nodes)}
+    for node in g.nodes:
+        assert all(position[id(i)] < position[id(node)] for i in node.inputs), node.name
+    assert float(g.nodes[0].grad) == pytest.approx(np.exp(2) + 2 * np.exp(2) + 1)
