@@ -353,8 +353,8 @@ def read_verified(path, key):
         magic_bytes = f.read(2)
         f.seek(0)
         if file_size and compressed != (magic_bytes == b"\x1f\x8b"):
-            raise IdxFormatError(f"{path}: is not gzip-compressed, but its name ends in .gz: name it {path.stem}"
-                                 if compressed else f"{path}: is gzip-compressed, but its name does not end in "
+            raise IdxFormatError(f"{path} is not gzip-compressed, but its name ends in .gz: name it {path.stem}"
+                                 if compressed else f"{path} is gzip-compressed, but its name does not end in "
                                  f".gz: name it {path.name}.gz")
         if not compressed and file_size != size:
             _check_shape(parse_header(f.read(header), magic, str(path))[0], key, path)
@@ -377,7 +377,7 @@ def read_verified(path, key):
         digest = hashlib.sha256(content).hexdigest()
         if digest != RAW_SHA256.get(name):
             labels = f" (its labels go up to {array.max()}; MNIST labels are 0..9)" if (
-                magic == LABELS_MAGIC and array.max() > 9) else ""
+                magic == LABELS_MAGIC and array.size and array.max() > 9) else ""
             raise IdxFormatError(f"{path}: not the original MNIST file{labels}: the SHA-256 of its content is "
                                  f"{digest}, the original's is {RAW_SHA256.get(name)}. {_replace_fix(name)}")
     return array
