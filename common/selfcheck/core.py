@@ -175,10 +175,6 @@ def compare(name, actual, expected, problems, errors, shape_hint=None, n=None, t
         hint = (shape_hint and shape_hint(name, array.shape, expected.shape)) or generic_shape_hint(array, expected)
         problems.append(f"{name} has shape {array.shape}, expected {expected.shape}\n    hint: {hint}")
         return False
-    if array.dtype.kind in "biu" and np.any(expected != np.round(expected)):
-        problems.append(f"{name} has integer dtype {array.dtype}, so its fractions were cut off\n    hint: "
-                        "compute it in floating point (np.zeros_like(x) of an integer x is integer too)")
-        return False
     if not np.all(np.isfinite(array)):
         problems.append(f"{name} contains NaN or infinity")
         return False
@@ -188,6 +184,10 @@ def compare(name, actual, expected, problems, errors, shape_hint=None, n=None, t
     errors[name] = error
     if error <= tolerance:
         return True
+    if array.dtype.kind in "biu" and np.any(expected != np.round(expected)):
+        problems.append(f"{name} has integer dtype {array.dtype}, so its fractions were cut off\n    hint: "
+                        "compute it in floating point (np.zeros_like(x) of an integer x is integer too)")
+        return False
     hint = value_hint(array.astype(np.float64), expected, n)
     where = np.unravel_index(np.argmax(element_errors), array.shape) if array.ndim else ()
     at = f"{name}[{', '.join(map(str, where))}]" if array.ndim else name

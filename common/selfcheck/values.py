@@ -6,7 +6,17 @@ import warnings
 import numpy as np
 
 from common.gradient import numerical_gradient
-from common.selfcheck.core import CheckResult, as_numbers, compare, name_of, run, short, unchanged, verdict
+from common.selfcheck.core import (
+    CheckResult,
+    as_numbers,
+    compare,
+    name_of,
+    run,
+    short,
+    tolerance_of,
+    unchanged,
+    verdict,
+)
 
 
 def _first_difference(got, expected):
@@ -75,7 +85,7 @@ def check_gradient(gradient_function, f, points, name=None):
         arguments = []
 
     def body():
-        problems, errors = [], {}
+        problems, errors, tolerance = [], {}, tolerance_of()
         for point in points:
             got = run(name, gradient_function, *point)
             label = "at (" + ", ".join(f"{p:g}" for p in point) + ")"
@@ -83,16 +93,19 @@ def check_gradient(gradient_function, f, points, name=None):
             if len(values) != len(point):
                 problems.append(f"{label}: returned {len(values)} value(s), expected {len(point)} partial "
                                 "derivatives, one per argument of f, in order")
-                continue
+                break
             x = np.array(point, dtype=np.float64)
             reference = numerical_gradient(lambda v: float(f(*v)), x)
             names = arguments if len(arguments) == len(point) else [f"x{k}" for k in range(len(point))]
             for k, (value, expected) in enumerate(zip(values, reference)):
-                local, error = [], {}
-                if not compare(f"df/d{names[k]}", value, expected, local, error):
+                local, error, partial = [], {}, f"df/d{names[k]}"
+                tolerance = max(tolerance, tolerance_of(value))
+                if not compare(partial, value, expected, local, error):
                     problems.append(f"{label}: {local[0]}")
-                errors[f"{label} {k}"] = error.get(f"df/d{names[k]}", 0.0)
+                errors[partial] = max(errors.get(partial, 0.0), error.get(partial, 0.0))
+            if problems:  # the first point that shows the slip is enough
+                break
         compared = f"{len(points)} point{'s' if len(points) != 1 else ''}, every partial derivative against " \
                    "numerical_gradient (h=1e-4)"
-        return CheckResult(name, compared, {"max": max(errors.values(), default=0.0)} if errors else {}, problems)
+        return CheckResult(name, compared, errors, problems, tolerance=tolerance)
     return verdict(name, body)
