@@ -11,6 +11,8 @@ is a tqdm bar on stderr.
             ...
             bar.update(loss=loss)
 """
+import html
+
 from tqdm import tqdm
 
 
@@ -41,7 +43,8 @@ class ProgressBar:
             import ipywidgets as w
             from IPython.display import display
             bar = w.IntProgress(value=0, max=max(1, self.total), layout=w.Layout(width="16em"))
-            label = w.Label(f"{self.desc}: {self._text()}")
+            label = w.HTML(html.escape(f"{self.desc}: {self._text()}"))  # not Label: the site's renderer
+            # typesets a Label with MathJax 2's API, which the site (MathJax 3) does not have
             self._widgets = bar, label
             box = w.HBox([bar, label])
             bundle = box._repr_mimebundle_()
@@ -66,13 +69,13 @@ class ProgressBar:
         elif self._widgets is not None and (self.done // self._every != before // self._every
                                             or self.done == self.total):
             bar, label = self._widgets
-            bar.value, label.value = self.done, f"{self.desc}: {self._text(shown)}"
+            bar.value, label.value = self.done, html.escape(f"{self.desc}: {self._text(shown)}")
 
     def __exit__(self, *error):
         if self._bar is not None:
             self._bar.close()
         elif self._widgets is not None:
             bar, label = self._widgets
-            bar.value, label.value = self.done, f"{self.desc}: {self._text()}"
+            bar.value, label.value = self.done, html.escape(f"{self.desc}: {self._text()}")
             bar.bar_style = "success" if self.done == self.total else "warning"
         return False
