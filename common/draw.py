@@ -8,18 +8,19 @@ Sizes are in inches and fonts in points: the figure grows with the graph, so
 a label is 10.5 pt wherever the figure is shown at its natural size (an SVG in
 a Markdown cell, or a PNG in a notebook, drawn at 120 dpi or the notebook's higher one).
 
-For stepping through a pass (common.stepper), draw_graph can also draw one step: only the
-values known so far (a "?" where one is asked for), the node and edge being computed
-highlighted, and a note under a node. Every edge is named by a key: (node, k) for the edge
-from node.inputs[k] into node, (node, name) for the edge from node to the output called
-name (edge_keys lists them). The layout is the same whatever is shown, so the nodes stay
-in place from one step to the next.
+For the graph stepper (common.stepper_view), draw_graph(..., tag=...) also draws every
+optional element of a step (each value, a "?" beside each gradient, a highlight on each node
+and edge, a note under a node), each with its own SVG id, so that a player can show one step
+by hiding the others; the layout is the same whatever is shown. Every edge is named by a key:
+(node, k) for the edge from node.inputs[k] into node, (node, name) for the edge from node to
+the output called name (edge_keys lists them).
+
+fmt, edge_keys and layout need no matplotlib (common.stepper formats its numbers with fmt
+without loading it): the drawing functions import it.
 """
 import unicodedata
 
-import matplotlib.pyplot as plt
 import numpy as np
-from matplotlib.patches import Circle, FancyBboxPatch
 
 FORWARD_COLOR, BACKWARD_COLOR = "#1f5fbf", "#c0392b"
 HIGHLIGHT_COLOR = "#e67e22"  # the node and edge a step computes (common.stepper)
@@ -163,21 +164,21 @@ def edge_keys(graph):
     return keys + [(node, name) for name, node in graph.outputs.items()]
 
 
-def draw_graph(graph, title=None, show_backward=True, *, label=fmt, known=None, highlight=(), notes=None,
-               tag=None):
+def draw_graph(graph, title=None, show_backward=True, *, label=fmt, names=None, notes=None, tag=None):
     """A matplotlib Figure of the graph. Backward values are drawn where backward has set them.
 
-    The options below draw one step of a pass (common.stepper); without them every value is drawn.
-    label: the text of a value on an edge (default fmt). known: None, or known(key, kind) for
-    each edge key (see edge_keys) and kind "forward" or "backward": True draws that value, "?"
-    draws a question mark in its box, False leaves it out. highlight: nodes and edge keys drawn
-    in HIGHLIGHT_COLOR. notes: {node: text} written under a node (under an input's name).
-    tag: a prefix of SVG ids (letters, digits, "-"): every optional element is drawn (each value,
-    a "?" beside each backward value, a highlight for each node and edge, each note), with the
-    id tag-f<e>, tag-b<e>, tag-q<e> (value forward, backward, "?" of edge number e in edge_keys
-    order), tag-e<e> (edge highlight), tag-n<j>, tag-s<j> (highlight and note of graph.nodes[j]),
-    so that a player can show and hide them; known and highlight are then ignored.
+    label: the text of a value on an edge (default fmt). names: {recorded name: shown name} for
+    the inputs and outputs (for example common.graph_examples.JA_NAMES). notes: {node: text}
+    written under a node (under an input's name). tag: a prefix of SVG ids (letters, digits,
+    "-"): every optional element is drawn, each with an id: tag-f<e>, tag-b<e>, tag-q<e> (the
+    value, the gradient, and a "?" in the gradient's place, of edge number e in edge_keys
+    order), tag-e<e> (a highlight on that edge), tag-n<j>, tag-s<j> (a highlight on
+    graph.nodes[j], its note).
     """
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import Circle
+
+    names = names or {}
     grid = layout(graph)
     edges_data = []  # (source node or None, start node, end (col,row), forward, backward, bend, leaves an op)
     for node in graph.nodes:
@@ -214,9 +215,10 @@ def draw_graph(graph, title=None, show_backward=True, *, label=fmt, known=None, 
     circles = [(x - RADIUS, y - RADIUS, x + RADIUS, y + RADIUS) for n, (x, y) in pos.items() if n.op is not None]
     ts = _place(edges, circles)
 
-    names = [n.name for n in graph.nodes if n.op is None]
-    left = 0.15 + NAME_SIZE * max(map(text_width, names), default=CHAR_WIDTH) / 72
-    right = 0.2 + NAME_SIZE * max(map(text_width, graph.outputs), default=CHAR_WIDTH) / 72
+    shown = {n: names.get(n.name, n.name) for n in graph.nodes if n.op is None}
+    shown_outputs = {name: names.get(name, name) for name in graph.outputs}
+    left = 0.15 + NAME_SIZE * max(map(text_width, shown.values()), default=CHAR_WIDTH) / 72
+    right = 0.2 + NAME_SIZE * max(map(text_width, shown_outputs.values()), default=CHAR_WIDTH) / 72
     label_boxes = [b for e, t in zip(edges, ts) for b in e.boxes(t)]
     xs = [p[0] for p in [*pos.values(), *out_pos.values()]]
     ys = [p[1] for p in pos.values()] + [y for b in label_boxes for y in (b[1], b[3])]
@@ -233,17 +235,17 @@ def draw_graph(graph, title=None, show_backward=True, *, label=fmt, known=None, 
 
     for node, (x, y) in pos.items():
         if node.op is None:
-            ax.text(x - 0.04, y, node.name, ha="right", va="center", fontsize=NAME_SIZE)
+            ax.text(x - 0.04, y, shown[node], ha="right", va="center", fontsize=NAME_SIZE)
         else:
             ax.add_patch(Circle((x, y), RADIUS, facecolor="white", edgecolor="#222222", lw=1.4, zorder=2))
             ax.text(x, y, node.op, ha="center", va="center", fontsize=OP_SIZE, zorder=3)
     for name, (x, y) in out_pos.items():
-        ax.text(x + 0.04, y, name, ha="left", va="center", fontsize=NAME_SIZE)
-    steps = tag is not None or known is not None or highlight or notes  # drawing one step of a pass
-    if steps:
-        _draw_step_marks(ax, graph, pos, edges, highlight, notes or {}, tag)
+        ax.text(x + 0.04, y, shown_outputs[name], ha="left", va="center", fontsize=NAME_SIZE)
+    if tag is not None:
+        _draw_highlights(ax, graph, pos, edges, shown, tag)
+    if notes:
+        _draw_notes(ax, graph, pos, notes, tag)
     points = 72  # points per inch: the arrows' shrink is in points
-    keys = edge_keys(graph)
     for e, (edge, t) in enumerate(zip(edges, ts)):
         arrow = {"arrowstyle": "-|>", "color": "#444444", "lw": 1.2, "mutation_scale": 14,
                  "shrinkA": edge.shrink_start * points, "shrinkB": edge.shrink_end * points}
@@ -251,63 +253,54 @@ def draw_graph(graph, title=None, show_backward=True, *, label=fmt, known=None, 
             arrow["connectionstyle"] = f"arc3,rad={edge.bend}"
         ax.annotate("", xy=edge.end, xytext=edge.start, arrowprops=arrow, zorder=1)
         x, y = edge.point(t)
-        if not steps:
-            _label(ax, x, y, edge.forward, FORWARD_COLOR, True)
-            if edge.backward is not None:
-                _label(ax, x, y, edge.backward, BACKWARD_COLOR, False)
-            continue
-        for kind, text, color, above in (("forward", edge.forward, FORWARD_COLOR, True),
-                                         ("backward", edge.backward, BACKWARD_COLOR, False)):
+        for kind, text, color, above in (("f", edge.forward, FORWARD_COLOR, True),
+                                         ("b", edge.backward, BACKWARD_COLOR, False)):
             if text is None:
                 continue
+            box = _label(ax, x, y, text, color, above)
             if tag is not None:
-                _label(ax, x, y, text, color, above).set_gid(f"{tag}-{kind[0]}{e}")
-                if kind == "backward":
+                box.set_gid(f"{tag}-{kind}{e}")
+                if kind == "b":
                     _label(ax, x, y, "?", color, above).set_gid(f"{tag}-q{e}")
-                continue
-            shown = True if known is None else known(keys[e], kind)
-            if shown:
-                _label(ax, x, y, "?" if shown == "?" else text, color, above)
     if title:
         fig.suptitle(title, fontsize=NAME_SIZE, y=1 - 0.06 / (y1 - y0 + top), va="top")
     return fig
 
 
-def _draw_step_marks(ax, graph, pos, edges, highlight, notes, tag):
-    """The highlights (behind the nodes and arrows) and the notes of one step; with tag, every one
-    of them, each with its SVG id (see draw_graph)."""
+def _draw_highlights(ax, graph, pos, edges, shown, tag):
+    """A highlight (behind the nodes and arrows) on every edge and node, each with its SVG id."""
+    from matplotlib.patches import Circle, FancyBboxPatch
     points = 72
-    marked = set(graph.nodes) | set(edge_keys(graph)) if tag is not None else set(highlight)
-    for e, (key, edge) in enumerate(zip(edge_keys(graph), edges)):
-        if key in marked:
-            glow = {"arrowstyle": "-|>", "color": HIGHLIGHT_COLOR, "lw": 5, "alpha": 0.55, "mutation_scale": 18,
-                    "shrinkA": edge.shrink_start * points, "shrinkB": edge.shrink_end * points}
-            if edge.bend:
-                glow["connectionstyle"] = f"arc3,rad={edge.bend}"
-            mark = ax.annotate("", xy=edge.end, xytext=edge.start, arrowprops=glow, zorder=0.5)
-            if tag is not None:
-                mark.arrow_patch.set_gid(f"{tag}-e{e}")
+    for e, edge in enumerate(edges):
+        glow = {"arrowstyle": "-|>", "color": HIGHLIGHT_COLOR, "lw": 5, "alpha": 0.55, "mutation_scale": 18,
+                "shrinkA": edge.shrink_start * points, "shrinkB": edge.shrink_end * points}
+        if edge.bend:
+            glow["connectionstyle"] = f"arc3,rad={edge.bend}"
+        mark = ax.annotate("", xy=edge.end, xytext=edge.start, arrowprops=glow, zorder=0.5)
+        mark.arrow_patch.set_gid(f"{tag}-e{e}")
     for j, node in enumerate(graph.nodes):
         x, y = pos[node]
-        if node in marked:
-            if node.op is None:  # an input: a box around its name
-                width, height = NAME_SIZE * text_width(node.name) / 72 + 0.12, NAME_SIZE * 1.5 / 72
-                mark = FancyBboxPatch((x - 0.04 - width + 0.06, y - height / 2), width, height,
-                                      boxstyle="round,pad=0.02", facecolor="none", edgecolor=HIGHLIGHT_COLOR,
-                                      lw=2.5, zorder=3.5)
-            else:
-                mark = Circle((x, y), RADIUS + 0.035, facecolor="none", edgecolor=HIGHLIGHT_COLOR, lw=3.5,
-                              zorder=3.5)
-            ax.add_patch(mark)
-            if tag is not None:
-                mark.set_gid(f"{tag}-n{j}")
-        text = notes.get(node)
-        if text is not None:
-            if node.op is None:
-                note = ax.text(x - 0.04, y - 0.13, text, ha="right", va="top", fontsize=NOTE_SIZE,
-                               color=BACKWARD_COLOR, zorder=4)
-            else:
-                note = ax.text(x, y - RADIUS - 0.05, text, ha="center", va="top", fontsize=NOTE_SIZE,
-                               color=BACKWARD_COLOR, zorder=4)
-            if tag is not None:
-                note.set_gid(f"{tag}-s{j}")
+        if node.op is None:  # an input: a box around its name
+            width, height = NAME_SIZE * text_width(shown[node]) / 72 + 0.12, NAME_SIZE * 1.5 / 72
+            mark = FancyBboxPatch((x - 0.04 - width + 0.06, y - height / 2), width, height, boxstyle="round,pad=0.02",
+                                  facecolor="none", edgecolor=HIGHLIGHT_COLOR, lw=2.5, zorder=3.5)
+        else:
+            mark = Circle((x, y), RADIUS + 0.035, facecolor="none", edgecolor=HIGHLIGHT_COLOR, lw=3.5, zorder=3.5)
+        ax.add_patch(mark)
+        mark.set_gid(f"{tag}-n{j}")
+
+
+def _draw_notes(ax, graph, pos, notes, tag):
+    """The notes under their nodes (with tag, each with its SVG id)."""
+    for j, node in enumerate(graph.nodes):
+        if node not in notes:
+            continue
+        x, y = pos[node]
+        if node.op is None:
+            note = ax.text(x - 0.04, y - 0.13, notes[node], ha="right", va="top", fontsize=NOTE_SIZE,
+                           color=BACKWARD_COLOR, zorder=4)
+        else:
+            note = ax.text(x, y - RADIUS - 0.05, notes[node], ha="center", va="top", fontsize=NOTE_SIZE,
+                           color=BACKWARD_COLOR, zorder=4)
+        if tag is not None:
+            note.set_gid(f"{tag}-s{j}")

@@ -1,7 +1,10 @@
-"""The graph stepper (common.stepper) and its views (common.stepper_view): the steps derived from
-recorded graphs, the rule lines with their numbers in both languages, the bounds, predict mode
-and its grading, the drawing of one step (common.draw) and the static player's HTML."""
+"""The graph stepper (common.stepper) and its view (common.stepper_view): the steps derived from
+recorded graphs, the rule lines with their numbers in both languages, the bounds, predict mode,
+the drawing of every step (common.draw) and the static player's HTML. The grading of a learner's
+predictions is in tests/test_selfcheck_stepper.py."""
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,8 +16,8 @@ from common.autograd_ops import Exp, Log, Reciprocal, Scale
 from common.draw import draw_graph, edge_keys, fmt
 from common.graph import Graph, backward_from_output, graph_of
 from common.graph_examples import JA_NAMES, apple_graph, apple_orange_graph, node_graph, sigmoid_graph
-from common.stepper import GraphStepper, check_predictions, parse_prediction, value_text
-from common.stepper_view import Drawing, StepperWidget, mimebundle, player_data, player_html
+from common.stepper import GraphStepper, parse_prediction, value_text
+from common.stepper_view import Drawing, StepperView, player_data
 
 ROOT = Path(__file__).resolve().parent.parent
 ADDRESS = re.compile(r"\b0x[0-9a-fA-F]{6,16}\b")
@@ -84,6 +87,24 @@ def network_graph():
 
 def stepper_of(make, **kwargs):
     return GraphStepper(backward_from_output(make()), names={"ja": JA_NAMES}, **kwargs)
+
+
+# --- the arrows run one way -----------------------------------------------------------------------
+
+def test_the_state_module_loads_no_view():
+    """common.stepper (the state) and common.selfcheck.stepper (the grading) import no view, widget or
+    plotting module, not even on first use: the view imports the state, never the other way."""
+    code = ("import sys\n"
+            "from common.graph_examples import apple_orange_graph, backward_from_output\n"
+            "from common.stepper import GraphStepper\n"
+            "from common.selfcheck.stepper import check_predictions\n"
+            "s = GraphStepper(backward_from_output(apple_orange_graph()), predict=True)\n"
+            "s.goto(5); s.predict(1.1); repr(s); s.frame(); s.state(); check_predictions(s, lambda: [1.1] * 8)\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'ipywidgets', 'IPython') "
+            "or m == 'common.stepper_view'))\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]", done.stdout
 
 
 # --- the steps ------------------------------------------------------------------------------------
@@ -163,7 +184,7 @@ def test_a_fork_sums_its_edges_right_after_the_last_one_comes_back():
     assert kinds.count("sum") == 1
     k = kinds.index("sum")
     tax = next(n for n in g.nodes if n.name == "tax")
-    assert s.steps[k - 1].kind == "edge" and s.steps[k - 1].node.inputs[s.steps[k - 1].edge] is tax
+    assert s.steps[k - 1].kind == "edge" and s.target(k - 1) is tax and s.target(k) is tax
     assert s.rule(k) == "tax feeds 2 nodes, so its gradient is the sum of the gradients on its edges: 200 + 450 = 650"
     assert s.frame(k).notes == {tax: "Σ = 650"} and s.frame(k - 1).notes == {}
     assert dict(s.state(k - 1).gradients).get("tax") is None and dict(s.state(k).gradients)["tax"] == "650"
@@ -189,7 +210,7 @@ def test_softmax_with_loss_backpropagates_y_minus_t():
     assert [st.kind for st in s.steps].count("sum") == 4  # 1/S and e1, e2, e3 each feed two or three nodes
     a = np.array([0.3, 2.9, 4.0])
     y_minus_t = np.exp(a) / np.exp(a).sum() - np.array([0, 1, 0])
-    last = {s.steps[k].node.inputs[s.steps[k].edge].name: s.steps[k].value for k in range(s.last - 2, s.last + 1)}
+    last = {s.target(k).name: s.steps[k].value for k in range(s.last - 2, s.last + 1)}
     assert [last[f"a{k}"] for k in (1, 2, 3)] == pytest.approx(y_minus_t)
     assert rules[-1] == "back through exp (e1) to a1: upstream × exp(x), its own output: 0.0135 × 1.3499 = 0.0182"
 
@@ -207,7 +228,8 @@ def test_a_network_graph_by_the_autograd_engine():
     assert any(r.startswith("back through @ (a1) to W1: Xᵀ @ upstream: (4, 6)ᵀ @ (4, 5) = (6, 5)") for r in rules)
     assert any(r.startswith("back through rowmax (m) to s: RowMax.backward sends (4, 3)") for r in rules)
     assert any(r.startswith("u feeds 2 nodes") for r in rules) and any(r.startswith("s feeds 2 nodes") for r in rules)
-    leaves = {st.node.inputs[st.edge].name: st.value for st in s.steps if st.kind == "edge"}
+    assert "h = max(0, z1) = " + value_text(v["h"].data) in rules  # arrays: the names say it, not their shapes
+    leaves = {s.target(k).name: st.value for k, st in enumerate(s.steps) if st.kind == "edge"}
     for name in ("X", "W1", "b1", "W2", "b2"):
         np.testing.assert_array_equal(leaves[name], v[name].grad)
 
@@ -230,8 +252,12 @@ def test_goto_step_and_back_keep_to_the_steps():
     with pytest.raises(ValueError, match="there is no step 8"):
         s.goto(8)
     for bad in ("x", 2.0, True, None):
-        with pytest.raises(TypeError, match="needs a step number, an int from 0 to 7"):
+        with pytest.raises(TypeError, match="a step number is an int from 0 to 7"):
             s.goto(bad)
+    with pytest.raises(ValueError, match="there is no step 8"):
+        s.rule(8)
+    with pytest.raises(ValueError, match="there is no step -1"):
+        s.state(-1)
     with pytest.raises(ValueError, match="already at step 0, the start"):
         s.back()
     assert s.goto(np.int64(7)).step == 7
@@ -249,12 +275,12 @@ def test_bad_graphs_are_refused_with_the_fix():
         GraphStepper(g)
     with pytest.raises(TypeError, match="needs a common.graph.Graph"):
         GraphStepper([1, 2])
-    with pytest.raises(ValueError, match="language must be one of"):
-        GraphStepper(backward_from_output(apple_graph()), language="fr")
     with pytest.raises(TypeError, match=r"names must map a language"):
         GraphStepper(backward_from_output(apple_graph()), names=JA_NAMES)
     with pytest.raises(ValueError, match=r"names has languages \['fr'\]"):
         GraphStepper(backward_from_output(apple_graph()), names={"fr": {}})
+    with pytest.raises(TypeError, match="StepperView shows a common.stepper.GraphStepper"):
+        StepperView(apple_graph())
 
 
 def test_text_forms_are_plain_and_fixed():
@@ -266,6 +292,7 @@ def test_text_forms_are_plain_and_fixed():
         "  values: apple 100, apple num 2, tax 1.1, apple price 200, price 220\n"
         "  gradients: price 1, apple price 1.1, tax 200")
     assert not ADDRESS.search(repr(s)) and str(s.state()) == repr(s.state())
+    assert str(s.state(language="ja")).splitlines()[2] == "  勾配: 支払金額 1, りんごの価格 1.1, 消費税 200"
 
 
 # --- predict mode ---------------------------------------------------------------------------------
@@ -275,14 +302,15 @@ APPLE_ORANGE = (1.1, 650, 1.1, 1.1, 3.3, 165, 2.2, 110)
 
 def test_predict_mode_asks_before_each_backward_value():
     s = stepper_of(apple_orange_graph, predict=True)
+    assert s.asked == list(range(6, 14)) and s.frontier == 5
     assert s.goto(5).step == 5  # forward steps and the output's 1 are free
-    with pytest.raises(ValueError, match=r"step 6 asks for a prediction: predict the gradient that the × node "
+    with pytest.raises(ValueError, match=r"step 6 asks for a prediction first: predict the gradient that the × node "
                                          r"\(price\) sends back to all price"):
         s.step()
     with pytest.raises(ValueError, match="step 6 asks for a prediction first"):
         s.goto(9)
-    assert s.state().question == "predict the gradient that the × node (price) sends back to all price"
-    assert s.frame().question == (s.steps[6].node, 0)
+    assert s.asking() and s.state().question == "predict the gradient that the × node (price) sends back to all price"
+    assert s.frame().question == (s.steps[6].node, 0) and s.frame(5, asking=False).question is None
     assert s.predict("1.1") == "right: upstream 1 × the other input 1.1 = 1.1"
     assert s.position == 6 and s.state().question == "predict the gradient that the × node (price) sends back to tax"
 
@@ -290,73 +318,71 @@ def test_predict_mode_asks_before_each_backward_value():
 def test_a_wrong_value_gets_a_hint_then_the_answer():
     s = stepper_of(apple_orange_graph, predict=True)
     s.predict(1.1)
-    verdict = s.predict(1.1)
-    assert verdict.startswith("wrong: 1.1 is not it; hint: a × node sends back the upstream gradient times the "
-                              "other input")
+    verdict = s.predict(1.1)  # the gradient to all price again, at tax: a × node's inputs swapped
+    assert verdict == ("wrong: 1.1 is not it; hint: that is the gradient sent to all price; a × node sends back the "
+                       "upstream gradient times the other input (the upstream gradient is the red value on the edge "
+                       "that leaves the node)")
     assert s.position == 6 and s.pending() == 7  # not shown yet
     assert s.predict(-650).startswith("wrong twice: the answer is 650: upstream 1 × the other input 650 = 650")
     assert s.position == 7 and s.score().shown == 1
-    assert s.predict(-1.1).startswith("wrong: -1.1 is not it; hint: the size is right, the sign is not; ")
+    assert s.predict(-1.1).startswith("wrong: -1.1 is not it; hint: the size is right, the sign is not; a + node")
     assert s.predict("1.1") == "right on the second try: an add node passes the upstream gradient on unchanged: 1.1"
     assert s.score().first == 1 and s.score().second == 1 and s.score().left == 5
+    assert s.score().text() == "score: 1 right the first time, 1 on the second try, 1 shown, of 8 (5 still to predict)"
+
+
+def test_usual_mistakes_are_named():
+    s = stepper_of(apple_orange_graph, predict=True)
+    s.goto(5)
+    for guess, note in ((-1.1, "the size is right, the sign is not; "), (650, "that is the gradient sent to tax; "),
+                        (1, "that is the upstream gradient, unchanged; "), (2.5, "")):
+        assert s.mistake(6, guess) == note
+    assert s.mistake(12, 3.3) == ""  # orange's gradient at apple: no usual mistake
+    f = GraphStepper(fork_graph(), predict=True)
+    k = next(j for j in f.asked if f.steps[j].kind == "sum")
+    assert f.mistake(k, 200) == f.mistake(k, 450) == "that is the gradient on one of its edges only; "
+    q = GraphStepper(backward_from_output(sigmoid_graph(0.5)), predict=True)
+    assert q.mistake(q.asked[0], 1.6065) == "that is the value that flows forward on this edge; "
+    assert all(not np.isclose(value, q.steps[k].value) for k in q.asked for value, _ in q.mistakes(k))
+    assert s.mistake(6, 650, "ja") == "それは 消費税 へ戻る勾配です。"
 
 
 def test_predictions_that_are_not_numbers_do_not_count():
     s = stepper_of(apple_orange_graph, predict=True)
-    for bad in ("abc", "", "  ", True, None, "1/3", "nan"):
+    for bad in ("abc", "", "  ", True, None, "1/3", "nan", [1, 2], "inf"):
         with pytest.raises(ValueError):
             s.predict(bad)
     with pytest.raises(ValueError, match="'abc' is not a number: type one such as 2.2"):
         s.predict("abc")
-    assert s.predictions[6].tries == []
+    assert s.tries[6] == 0
     assert s.predict("１．１").startswith("right")  # full-width digits, as a Japanese keyboard types them
-    assert s.predict("6.5e2").startswith("right")
-    with pytest.raises(ValueError, match=r"has the shape \(\) of the value it is for; \[1, 2\] has the shape \(2,\)"):
-        s.predict([1, 2])
+    assert s.predict("6.5e2").startswith("right") and s.predict(np.float32(1.1)).startswith("right")
+    assert parse_prediction("−1") == -1.0 and parse_prediction(" 2.5 ") == 2.5
 
 
 def test_within_the_tolerance_of_four_decimals():
     s = GraphStepper(softmax_loss_graph(), predict=True)
-    answers = [float(s.steps[k].value) for k in sorted(s.predictions)]
-    for k, answer in zip(sorted(s.predictions), answers):
+    answers = [float(s.steps[k].value) for k in s.asked]
+    for k, answer in zip(s.asked, answers):
         assert s.predict(float(f"{answer:.4f}")).startswith("right"), (k, answer)
-    assert check_predictions(s).passed
+    assert s.score().first == len(s.asked) and s.pending() is None
+    with pytest.raises(ValueError, match="nothing left to predict"):
+        s.predict(1)
     s.restart()
     assert s.predict(1.0015).startswith("wrong")  # 0.15 % off the first answer, 1
     assert s.predict("1.0009").startswith("right")  # 0.09 % off
-    assert parse_prediction("−1") == -1.0 and parse_prediction("[0.5, -1]", (2,)).tolist() == [0.5, -1.0]
-    with pytest.raises(ValueError, match="or a list such as"):
-        parse_prediction("x", (2,))
 
 
-def test_array_gradients_are_predicted_as_arrays():
+def test_predict_mode_asks_for_numbers_only():
     g = Graph()
     x, y = g.input("x", np.array([1.0, 2.0])), g.input("y", np.array([3.0, -1.0]))
     g.output(g.mul(x, y, name="z"), "z")
     g.backward(g.outputs["z"], np.ones(2))
-    s = GraphStepper(g, predict=True)
-    assert s.predict("[3, -1]").startswith("right: upstream [1, 1] × the other input [3, -1] = [3, -1]")
-    assert s.predict(np.array([1.0, 2.0])).startswith("right")
-
-
-def test_check_predictions_judges_the_whole_session():
-    s = stepper_of(apple_orange_graph, predict=True)
-    assert repr(check_predictions(s)) == (
-        "NOT DONE YET: predictions: 0 of 8 backward values predicted; the first: predict the gradient that the × "
-        "node (price) sends back to all price: type it in the stepper's box and press Enter, or call "
-        "stepper.predict(value)")
-    for value in APPLE_ORANGE[:3]:
-        s.predict(value)
-    assert str(check_predictions(s)).startswith("NOT DONE YET: predictions: 3 of 8 backward values predicted; "
-                                                "next: predict the gradient that the + node (all price)")
-    for value in APPLE_ORANGE[3:]:
-        s.predict(value)
-    result = check_predictions(s)
-    assert result.passed and repr(result) == (
-        "PASS predictions: all 8 backward values predicted (8 on the first try, 0 on the second)\n"
-        "  compared with the gradients the backward pass recorded, within 0.1 % (or 0.0001)")
-    with pytest.raises(ValueError, match="nothing left to predict"):
-        s.predict(1)
+    with pytest.raises(ValueError, match=r"predict mode asks for numbers, and the gradient sent to 'x' has the shape "
+                                         r"\(2,\)"):
+        GraphStepper(g, predict=True)
+    with pytest.raises(ValueError, match="predict mode is off"):
+        GraphStepper(g).predict(1)
 
 
 @pytest.mark.parametrize("mutant", [
@@ -364,67 +390,98 @@ def test_check_predictions_judges_the_whole_session():
     (1.1, 715, 1.1, 1.1, 3.3, 165, 2.2, 110),     # the forward value instead of the gradient
     (1, 1, 1, 1, 1, 1, 1, 1),                      # the upstream gradient passed on unchanged everywhere
 ])
-def test_a_typical_wrong_session_fails(mutant):
+def test_a_typical_wrong_session_shows_answers(mutant):
     s = stepper_of(apple_orange_graph, predict=True)
     for value in mutant:  # each wrong value typed twice, as a learner who is sure of it would
         while s.pending() is not None and s.predict(value).startswith("wrong:"):
             pass
-    result = check_predictions(s)
-    assert result.status == "FAIL" and "shown after two wrong tries" in result.detail and "restart()" in result.detail
-    assert s.restart().step == 0 and check_predictions(s).status == "NOT DONE YET"
+    assert s.pending() is None and s.score().shown >= 1 and s.position == s.last
+    assert s.restart().step == 0 and s.score().left == 8 and s.tries[6] == 0
 
 
-def test_check_never_raises_for_a_learners_object():
-    assert check_predictions(None).status == "FAIL"
-    assert check_predictions(stepper_of(apple_graph)).status == "NOT DONE YET"
-    assert "predict mode is off" in check_predictions(stepper_of(apple_graph)).detail
-
-
-def test_the_sigmoid_and_fork_sessions_pass_as_the_notebooks_run_them():
+def test_the_sigmoid_and_fork_sessions_as_the_notebooks_run_them():
     s = GraphStepper(backward_from_output(sigmoid_graph(0.5)), predict=True)
     for value in (-0.3875, -0.3875, -0.235, 0.235):
         assert s.predict(value).startswith("right")
-    assert check_predictions(s).passed
+    assert s.score().first == 4
     f = GraphStepper(fork_graph(), predict=True)
     for value in (1, 1, 1.1, 450, 3.3, 165, 1.1, 200, 650, 2.2, 110):
         assert f.predict(value).startswith("right"), f.question(f.pending())
-    assert check_predictions(f).passed
+    assert f.score().first == 11
+
+
+SOFTMAX_LOSS_ASKED = ["y1", "y2", "y3", "1/S", "S", "a1", "a2", "a3"]
+SOFTMAX_LOSS_ANSWERS = (0, -4.0784, 0, 0, -74.1222, 0, -74.1222, 0.0135, 0.7366, -0.7548, 0.0182)
+
+
+def test_predict_mode_can_ask_for_chosen_nodes_only():
+    s = GraphStepper(softmax_loss_graph(), predict=SOFTMAX_LOSS_ASKED)
+    assert len(s.asked) == len(SOFTMAX_LOSS_ANSWERS) and s.frontier == 25  # the steps before are free
+    assert s.goto(25).step == 25
+    assert s.state().question == "predict the gradient that the log node (log y3) sends back to y3"
+    for value in SOFTMAX_LOSS_ANSWERS:
+        assert s.predict(value).startswith("right"), s.question(s.pending())
+    assert s.position == s.last and s.score().first == 11
+    with pytest.raises(TypeError, match="a list of node names"):
+        GraphStepper(softmax_loss_graph(), predict="a1")
+    with pytest.raises(ValueError, match=r"predict names no node of the graph: \['a4'\]"):
+        GraphStepper(softmax_loss_graph(), predict=["a1", "a4"])
+    with pytest.raises(ValueError, match="predict names no node"):
+        GraphStepper(softmax_loss_graph(), predict=[])
+    with pytest.raises(ValueError, match="asks for nothing"):
+        GraphStepper(softmax_loss_graph(), predict=["L"])  # the output: its 1 is given, never asked
+
+
+def test_listeners_hear_every_change():
+    s = stepper_of(apple_orange_graph, predict=True)
+    heard = []
+    s.listeners.append(lambda stepper: heard.append(stepper.position))
+    s.step()
+    s.goto(5)
+    s.predict(2)  # a wrong try changes the score line, not the step
+    s.predict(1.1)
+    s.restart()
+    assert heard == [1, 5, 5, 6, 0]
 
 
 # --- Japanese -------------------------------------------------------------------------------------
 
 def test_japanese_names_and_rules():
-    s = stepper_of(apple_orange_graph, language="ja", predict=True)
+    s = stepper_of(apple_orange_graph, predict=True)
     s.goto(5)
-    assert s.rule(4) == "支払金額 = 合計金額 × 消費税 = 650 × 1.1 = 715"
-    assert s.rule(7) == "× ノード（支払金額）から 消費税 へ: 上流の勾配 1 × もう一方の入力 650 = 650"
-    assert s.rule(8) == "+ ノード（合計金額）から りんごの価格 へ: 加算ノードは上流から伝わる勾配をそのまま流す: 1.1"
-    assert s.state(0).values[0] == ("りんご", "100") and s.state(0).question is None
-    assert s.state().question == "× ノード（支払金額）から 合計金額 へ戻る勾配を予想してください"
-    assert s.predict(2).startswith("不正解: 2 ではありません。ヒント: 乗算ノードは、上流の勾配にもう一方の入力を掛けて返す")
-    assert s.predict("１．１") == "2回目で正解: 上流の勾配 1 × もう一方の入力 1.1 = 1.1"
-    assert str(check_predictions(s)).startswith("NOT DONE YET: predictions: 逆伝播の値 8 個のうち 1 個を予想しました")
-    assert s.rule(7, "en").startswith("back through × (price) to tax")  # the same stepper speaks English too
-    assert "得点: 1回目で正解 0、2回目で正解 1" in s.state().score
-    f = GraphStepper(fork_graph(), names={"ja": JA_NAMES}, language="ja")
+    assert s.rule(4, "ja") == "支払金額 = 合計金額 × 消費税 = 650 × 1.1 = 715"
+    assert s.rule(7, "ja") == "× ノード（支払金額）から 消費税 へ: 上流の勾配 1 × もう一方の入力 650 = 650"
+    assert s.rule(8, "ja") == "+ ノード（合計金額）から りんごの価格 へ: 加算ノードは上流から伝わる勾配をそのまま流す: 1.1"
+    assert s.state(0, "ja").values[0] == ("りんご", "100") and s.state(0, "ja").question is None
+    assert s.state(language="ja").question == "× ノード（支払金額）から 合計金額 へ戻る勾配を予想してください"
+    assert s.predict(2, "ja").startswith("不正解: 2 ではありません。ヒント: 乗算ノードは、上流の勾配にもう一方の入力を掛けて返す")
+    assert s.predict("１．１", "ja") == "2回目で正解: 上流の勾配 1 × もう一方の入力 1.1 = 1.1"
+    assert "得点: 1回目で正解 0、2回目で正解 1" in s.state(language="ja").score
+    f = GraphStepper(fork_graph(), names={"ja": JA_NAMES})
     assert "消費税 は 2 つのノードに分岐しているので、勾配は各エッジの勾配の和: 200 + 450 = 650" in \
-        [f.rule(k) for k in range(f.last + 1)]
+        [f.rule(k, "ja") for k in range(f.last + 1)]
 
 
-# --- the drawing of one step (common.draw) --------------------------------------------------------
+# --- the drawing (common.draw) --------------------------------------------------------------------
 
-def test_draw_graph_draws_one_step_with_the_same_layout():
+def test_draw_graph_with_tag_draws_every_element_of_a_step_in_the_same_layout():
     import matplotlib.pyplot as plt
     g = backward_from_output(node_graph("×"))
     full = draw_graph(g)
     x, y, z = g.nodes
-    step = draw_graph(g, known=lambda key, kind: kind == "forward" or ("?" if key == (z, 0) else False),
-                      highlight={z, (z, 0)}, notes={x: "Σ = 3"})
-    texts = sorted(t.get_text() for t in step.axes[0].texts)
-    assert "?" in texts and "Σ = 3" in texts and "3" in texts and "1" not in texts  # z's gradient 1 not known
-    assert full.get_size_inches()[0] == pytest.approx(step.get_size_inches()[0])  # the nodes stay in place
-    names = {t.get_text(): t.get_position() for t in full.axes[0].texts if t.get_text() in ("x", "y", "z")}
-    assert names == {t.get_text(): t.get_position() for t in step.axes[0].texts if t.get_text() in ("x", "y", "z")}
+    tagged = draw_graph(g, names={"x": "エックス"}, notes={x: "Σ = 3"}, tag="t")
+    texts = {t.get_gid(): t.get_text() for t in tagged.axes[0].texts if t.get_gid()}
+    assert texts == {"t-f0": "2", "t-b0": "3", "t-q0": "?", "t-f1": "3", "t-b1": "2", "t-q1": "?", "t-f2": "6",
+                     "t-b2": "1", "t-q2": "?", "t-s0": "Σ = 3"}
+    marks = {p.get_gid() for p in tagged.axes[0].patches if p.get_gid()}
+    marks |= {a.arrow_patch.get_gid() for a in tagged.axes[0].texts if getattr(a, "arrow_patch", None)
+              and a.arrow_patch.get_gid()}
+    assert marks == {"t-n0", "t-n1", "t-n2", "t-e0", "t-e1", "t-e2"}
+    assert "エックス" in [t.get_text() for t in tagged.axes[0].texts] and \
+        "x" not in [t.get_text() for t in tagged.axes[0].texts]
+    assert full.get_size_inches()[1] < tagged.get_size_inches()[1]  # room for the note
+    names = {t.get_text(): t.get_position() for t in full.axes[0].texts if t.get_text() in ("y", "z")}
+    assert names == {t.get_text(): t.get_position() for t in tagged.axes[0].texts if t.get_text() in ("y", "z")}
     plt.close("all")
 
 
@@ -436,117 +493,9 @@ def test_every_element_a_step_toggles_has_its_id():
     assert {f"f{e}" for e in range(n_edges)} <= ids and {f"b{e}" for e in range(n_edges)} <= ids
     assert {f"q{e}" for e in range(n_edges)} <= ids and {f"e{e}" for e in range(n_edges)} <= ids
     assert {f"n{j}" for j in range(len(s.graph.nodes))} <= ids
-    start = drawing.svg_of(s.frame(0))
-    assert start.count('style="display:none"') == len(ids) - len(drawing.shown(s.frame(0)))
     assert not {t for t in drawing.shown(s.frame(0)) if t[0] in "bq"}
-    asking = drawing.shown(s.frame_asking(5, 6))
-    assert "q" + str(drawing.keys[(s.steps[6].node, 0)]) in asking
+    assert "q" + str(drawing.keys[(s.steps[6].node, 0)]) in drawing.shown(s.frame(5, asking=True))
     assert 'url(#' not in drawing.svg and "<metadata" not in drawing.svg and "<style" not in drawing.svg
-
-
-# --- the views ------------------------------------------------------------------------------------
-
-def test_the_static_player_is_self_contained_and_deterministic():
-    one, two = player_html(stepper_of(apple_orange_graph)), player_html(stepper_of(apple_orange_graph))
-    assert one == two
-    assert not ADDRESS.search(one)
-    assert not re.search(r'(src|href)="(?!data:|#)', one)  # nothing loaded from anywhere
-    assert one.count("<svg") == 3 and one.count("data:image/svg+xml;charset=utf-8,") == 1  # en, ja; the <img>
-    assert "りんごの価格" in one and "all price = apple price + orange price = 200 + 450 = 650" in one
-    data = player_data(stepper_of(apple_orange_graph, predict=True))
-    assert len(data["frames"]["en"]) == 14 and sorted(data["asks"]["ja"]) == list(range(6, 14))
-    assert data["asks"]["en"][7]["answer"] == [650.0] and data["asks"]["en"][7]["shape"] == []
-
-
-def fill(template, values):
-    """The player script's fill(): {key} replaced where values has the key."""
-    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
-
-
-def test_the_players_verdicts_are_the_steppers():
-    s = stepper_of(apple_orange_graph, predict=True)
-    data = player_data(s)
-    for language in ("en", "ja"):
-        ui = data["ui"][language]
-        for k, ask in data["asks"][language].items():
-            answer = s.steps[k].value
-            assert fill(ui["right"], {"rule": ask["body"]}) == s.verdict(k, answer, True, 1, language)
-            assert fill(ui["right2"], {"rule": ask["body"]}) == s.verdict(k, answer, True, 2, language)
-            assert fill(ui["shown"], {"v": ask["value"], "rule": ask["body"]}) == s.verdict(k, 0.5, False, 2, language)
-            assert fill(ui["wrong"], {"guess": "0.5", "hint": ask["hint"]}) == s.verdict(k, 0.5, False, 1, language)
-            assert fill(ui["wrong"], {"guess": fmt(-answer), "hint": ui["sign"] + ask["hint"]}) == \
-                s.verdict(k, -answer, False, 1, language)
-
-
-def test_the_no_script_form_shows_no_answer_in_predict_mode():
-    html = player_html(stepper_of(apple_orange_graph, predict=True))
-    static = html[html.index('class="gs-static"'):html.index('class="gs-player"')]
-    assert "price = all price × tax = 650 × 1.1 = 715" in static and ">2.2<" not in static and ">165<" not in static
-    assert "then 8 backward values to predict" in static
-
-
-def test_sanitize_cfg_keeps_the_text_and_drops_the_pictures():
-    patterns = re.findall(r"^regex: (.*)$\n^replace: (.*)$", (ROOT / "tests" / "sanitize.cfg").read_text(), re.M)
-    html = player_html(stepper_of(apple_graph))
-    for regex, replace in patterns:
-        html = re.sub(regex, replace, html)
-    assert "<g" not in html and "<svg" not in html and html.count("IMAGE") == 3  # en and ja inline, 1 <img>
-    assert "price = apple price × tax = 200 × 1.1 = 220" in html
-    other = player_html(stepper_of(apple_orange_graph))
-    for regex, replace in patterns:
-        other = re.sub(regex, replace, other)
-    assert other != html  # the rule lines still differ
-
-
-def test_outside_a_kernel_the_display_is_html_and_text():
-    bundle = mimebundle(stepper_of(apple_graph))
-    assert set(bundle) == {"text/plain", "text/html"}
-    assert bundle["text/plain"].endswith("Run the cell to step through the graph with buttons (← → keys when the "
-                                         "slider has the focus).")
-
-
-def test_the_widget_drives_the_stepper_and_follows_it():
-    s = stepper_of(apple_orange_graph, predict=True)
-    view = StepperWidget(s)
-    view.buttons["next"].click()
-    assert s.position == 1 and "apple price = apple × apple num = 100 × 2 = 200" in view.rule.value
-    view.slider.value = 5
-    assert s.position == 5 and view.slider.max == 5 and view.buttons["next"].disabled
-    assert view.predict_box.layout.display == "" and "sends back to all price" in view.question.value
-    view.answer.value = "2"  # Enter sends it
-    assert "wrong: 2 is not it" in view.verdict.value and view.answer.value == ""
-    view.answer.value = "1.1"
-    assert "right on the second try" in view.verdict.value and s.position == 6 and view.slider.max == 6
-    view.languages.value = "ja"
-    assert "× ノード（支払金額）から 消費税 へ戻る勾配を予想してください" in view.question.value
-    s.predict(650)  # the API moves the view too
-    assert view.slider.value == 7 and "上流の勾配 1 × もう一方の入力 650 = 650" in view.rule.value
-    drawn = shown_texts(view.picture.value)
-    assert "?" in drawn and "650" in drawn and "2.2" not in drawn and "りんごの個数" in drawn
-    view.again.click()
-    assert s.position == 0 and s.score().left == 8
-
-
-SOFTMAX_LOSS_ASKED = ["y1", "y2", "y3", "1/S", "S", "a1", "a2", "a3"]
-SOFTMAX_LOSS_ANSWERS = (0, -4.0784, 0, 0, -74.1222, 0, -74.1222, 0.0135, 0.7366, -0.7548, 0.0182)
-
-
-def test_predict_mode_can_ask_for_chosen_nodes_only():
-    s = GraphStepper(softmax_loss_graph(), predict=SOFTMAX_LOSS_ASKED)
-    assert len(s.predictions) == len(SOFTMAX_LOSS_ANSWERS) and s.frontier == 25  # the steps before are free
-    assert s.goto(25).step == 25
-    assert s.state().question == "predict the gradient that the log node (log y3) sends back to y3"
-    for value in SOFTMAX_LOSS_ANSWERS:
-        assert s.predict(value).startswith("right"), s.question(s.pending())
-    assert s.position == s.last and check_predictions(s).passed
-    with pytest.raises(TypeError, match="a list of node names"):
-        GraphStepper(softmax_loss_graph(), predict="a1")
-    with pytest.raises(ValueError, match=r"predict names no node of the graph: \['a4'\]"):
-        GraphStepper(softmax_loss_graph(), predict=["a1", "a4"])
-    with pytest.raises(ValueError, match="predict names no node"):
-        GraphStepper(softmax_loss_graph(), predict=[])
-    with pytest.raises(ValueError, match="asks for nothing"):
-        GraphStepper(softmax_loss_graph(), predict=["L"])  # the output: its 1 is given, never asked
 
 
 def shown_texts(svg):
@@ -565,63 +514,113 @@ def shown_texts(svg):
     return texts
 
 
-def test_a_frame_with_its_hidden_elements_left_out_shows_the_same():
+def test_a_frame_leaves_out_what_it_does_not_show():
     g, _ = network_graph()
     s = GraphStepper(g)
     drawing = Drawing(s, "en")
     for k in (0, 1, 16, 20, s.last):
-        hidden, dropped = drawing.svg_of(s.frame(k)), drawing.svg_of(s.frame(k), drop=True)
-        assert shown_texts(hidden) == shown_texts(dropped) and len(dropped) < len(hidden)
-        assert set(re.findall(r'id="gs\w+-(\w+)"', dropped)) == drawing.shown(s.frame(k))
+        svg = drawing.svg_of(s.frame(k))
+        assert set(re.findall(r'id="gs\w+-(\w+)"', svg)) == drawing.shown(s.frame(k))
+        assert len(svg) < len(drawing.svg)
+    first = shown_texts(drawing.svg_of(s.frame(1)))
+    assert "?" not in first and "(4, 5)" in first  # a1's value, an array: its shape
 
 
+# --- the view -------------------------------------------------------------------------------------
 
-def test_a_learners_list_of_predictions_is_judged_as_the_exercises_are():
-    from common.selfcheck import progress
-    from common.selfcheck.progress import forget
-    forget()
-    quiz = stepper_of(apple_orange_graph, predict=True)
-
-    def apple_orange_predictions():
-        raise NotImplementedError("your 8 numbers here")
-    result = check_predictions(quiz, apple_orange_predictions)
-    assert repr(result) == ("NOT DONE YET: apple_orange_predictions: apple_orange_predictions still raises "
-                            "NotImplementedError: return the 8 values there, in the order the stepper asks for "
-                            "them (or type them in the stepper's box)")
-
-    def apple_orange_predictions():
-        return [1.1, 650, 1.1, 1.1, 3.3, 165, 110, 2.2]   # apple and apple num swapped
-    result = check_predictions(quiz, apple_orange_predictions)
-    assert result.status == "FAIL" and result.detail == (
-        "2 of 8 values are wrong: predict the gradient that the × node (apple price) sends back to apple: you "
-        "gave 110; hint: a × node sends back the upstream gradient times the other input (the upstream gradient "
-        "is the red value on the edge that leaves the node); predict the gradient that the × node (apple price) "
-        "sends back to apple num: you gave 2.2; hint: a × node sends back the upstream gradient times the other "
-        "input (the upstream gradient is the red value on the edge that leaves the node)")
-    assert "sign is not" in check_predictions(quiz, lambda: [-1.1] + list(APPLE_ORANGE[1:])).detail
-    assert check_predictions(quiz, lambda: APPLE_ORANGE[:7]).detail == (
-        "8 values are asked for, in a list in the order the stepper asks for them; <lambda>() gave 7")
-    assert "value 2 of <lambda>(), 'a lot': 'a lot' is not a number" in \
-        check_predictions(quiz, lambda: [1.1, "a lot"] + [1] * 6).detail
-    assert check_predictions(quiz, lambda: 1 / 0).detail == "<lambda>() raised ZeroDivisionError: division by zero"
-    assert check_predictions(quiz, lambda: 5).detail.endswith("<lambda>() gave int")  # said, not raised
-
-    def apple_orange_predictions():
-        return list(APPLE_ORANGE)
-    result = check_predictions(quiz, apple_orange_predictions, solution=True)
-    assert repr(result) == ("PASS apple_orange_predictions: all 8 backward values right\n"
-                            "  compared with the gradients the backward pass recorded, within 0.1 % (or 0.0001)")
-    table = repr(progress("apple_orange_predictions"))
-    assert "yours: FAIL" in table and "solution: PASS" in table
+def test_the_static_player_is_self_contained_and_deterministic():
+    one, two = StepperView(stepper_of(apple_orange_graph)).html(), StepperView(stepper_of(apple_orange_graph)).html()
+    assert one == two
+    assert not ADDRESS.search(one)
+    assert not re.search(r'(src|href)="(?!data:|#)', one)  # nothing loaded from anywhere
+    assert one.count("<svg") == 3 and one.count("data:image/svg+xml;charset=utf-8,") == 1  # en, ja; the <img>
+    assert "りんごの価格" in one and "all price = apple price + orange price = 200 + 450 = 650" in one
+    view = StepperView(stepper_of(apple_orange_graph, predict=True))
+    data = player_data(view.stepper, view.drawings)
+    assert len(data["frames"]["en"]) == 14 and sorted(data["asks"]["ja"]) == list(range(6, 14))
+    assert data["asks"]["en"][7]["answer"] == 650.0 and data["tolerance"] == [1e-3, 1e-4]
+    plain = StepperView(GraphStepper(backward_from_output(sigmoid_graph(0.5)))).html()
+    assert plain.count("<svg") == 2  # no Japanese names: one drawing serves both languages
+    assert 'data-lang="en ja"' in plain
 
 
-def test_values_typed_in_the_stepper_count_for_the_exercise():
-    quiz = stepper_of(apple_orange_graph, predict=True)
+def test_the_ids_do_not_depend_on_the_fonts():
+    """The player's ids come from the steps, so its stored text repeats on a machine with other fonts."""
+    s = stepper_of(apple_orange_graph)
+    drawing = Drawing(s, "en")
+    assert drawing.prefix == Drawing(stepper_of(apple_orange_graph), "en").prefix
+    assert drawing.prefix != Drawing(s, "ja").prefix != Drawing(stepper_of(apple_orange_graph, predict=True), "en").prefix
 
-    def apple_orange_predictions():
-        raise NotImplementedError("your 8 numbers here")
-    for value in APPLE_ORANGE[:-1]:
-        quiz.predict(value)
-    assert check_predictions(quiz, apple_orange_predictions).status == "NOT DONE YET"
-    quiz.predict(APPLE_ORANGE[-1])
-    assert check_predictions(quiz, apple_orange_predictions).passed
+
+def fill(template, values):
+    """The player script's fill(): {key} replaced where values has the key."""
+    return re.sub(r"\{(\w+)\}", lambda m: str(values.get(m.group(1), m.group(0))), template)
+
+
+def test_the_players_verdicts_are_the_steppers():
+    s = stepper_of(apple_orange_graph, predict=True)
+    data = player_data(s, StepperView(s).drawings)
+    for language in ("en", "ja"):
+        ui = data["ui"][language]
+        for k, ask in data["asks"][language].items():
+            answer = s.steps[k].value
+            assert fill(ui["right"], {"rule": ask["body"]}) == s.verdict(k, answer, True, 1, language)
+            assert fill(ui["right2"], {"rule": ask["body"]}) == s.verdict(k, answer, True, 2, language)
+            assert fill(ui["shown"], {"v": ask["value"], "rule": ask["body"]}) == s.verdict(k, 0.5, False, 2, language)
+            assert fill(ui["wrong"], {"guess": "0.5", "hint": ask["hint"]}) == s.verdict(k, 0.5, False, 1, language)
+            for value, note in ask["mistakes"]:  # the script finds the same note for the same value
+                assert fill(ui["wrong"], {"guess": fmt(value), "hint": note + ask["hint"]}) == \
+                    s.verdict(k, value, False, 1, language)
+
+
+def test_the_no_script_form_shows_no_answer_in_predict_mode():
+    html = StepperView(stepper_of(apple_orange_graph, predict=True)).html()
+    static = html[html.index('class="gs-static"'):html.index('class="gs-player"')]
+    assert "price = all price × tax = 650 × 1.1 = 715" in static and ">2.2<" not in static and ">165<" not in static
+    assert "then 8 backward values to predict" in static
+
+
+def test_sanitize_cfg_keeps_the_text_and_drops_the_pictures():
+    patterns = re.findall(r"^regex: (.*)$\n^replace: (.*)$", (ROOT / "tests" / "sanitize.cfg").read_text(), re.M)
+    html = StepperView(stepper_of(apple_graph)).html()
+    for regex, replace in patterns:
+        html = re.sub(regex, replace, html)
+    assert "<g" not in html and "<svg" not in html and html.count("IMAGE") == 3  # en and ja inline, 1 <img>
+    assert "price = apple price × tax = 200 × 1.1 = 220" in html
+    other = StepperView(stepper_of(apple_orange_graph)).html()
+    for regex, replace in patterns:
+        other = re.sub(regex, replace, other)
+    assert other != html  # the rule lines still differ
+
+
+def test_outside_a_kernel_the_display_is_html_and_text():
+    view = StepperView(stepper_of(apple_graph))
+    bundle = view._repr_mimebundle_()
+    assert set(bundle) == {"text/plain", "text/html"} and bundle["text/html"] == view.html()
+    assert bundle["text/plain"] == repr(view) and bundle["text/plain"].startswith("GraphStepper of price")
+    assert bundle["text/plain"].endswith("Run the cell to step through the graph with buttons (← → keys when the "
+                                         "slider has the focus).")
+
+
+def test_the_widget_drives_the_stepper_and_follows_it():
+    s = stepper_of(apple_orange_graph, predict=True)
+    view = StepperView(s).widget
+    view.buttons["next"].click()
+    assert s.position == 1 and "apple price = apple × apple num = 100 × 2 = 200" in view.rule.value
+    view.slider.value = 5
+    assert s.position == 5 and view.slider.max == 5 and view.buttons["next"].disabled
+    assert view.predict_box.layout.display == "" and "sends back to all price" in view.question.value
+    view.buttons["next"].click()  # refused, and said why
+    assert "step 6 asks for a prediction first" in view.verdict.value and s.position == 5
+    view.answer.value = "2"  # Enter sends it
+    assert "wrong: 2 is not it" in view.verdict.value and view.answer.value == ""
+    view.answer.value = "1.1"
+    assert "right on the second try" in view.verdict.value and s.position == 6 and view.slider.max == 6
+    view.languages.value = "ja"
+    assert "× ノード（支払金額）から 消費税 へ戻る勾配を予想してください" in view.question.value
+    s.predict(650)  # the API moves the view too
+    assert view.slider.value == 7 and "上流の勾配 1 × もう一方の入力 650 = 650" in view.rule.value
+    drawn = shown_texts(view.picture.value)
+    assert "?" in drawn and "650" in drawn and "2.2" not in drawn and "りんごの個数" in drawn
+    view.again.click()
+    assert s.position == 0 and s.score().left == 8

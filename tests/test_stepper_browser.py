@@ -24,7 +24,7 @@ import pytest
 
 from common.graph_examples import JA_NAMES, apple_orange_graph, backward_from_output
 from common.stepper import GraphStepper
-from common.stepper_view import player_html
+from common.stepper_view import StepperView
 
 ROOT = Path(__file__).resolve().parent.parent
 LAUNCH = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -48,9 +48,11 @@ def notebook(path):
     run once (as the stored notebooks are) so that it opens with their stored outputs."""
     cells = [
         "from common.graph_examples import JA_NAMES, apple_orange_graph, backward_from_output\n"
-        "from common.stepper import GraphStepper",
-        "stepper = GraphStepper(backward_from_output(apple_orange_graph()), names={'ja': JA_NAMES})\nstepper",
-        "quiz = GraphStepper(backward_from_output(apple_orange_graph()), names={'ja': JA_NAMES}, predict=True)\nquiz",
+        "from common.stepper import GraphStepper\nfrom common.stepper_view import StepperView",
+        "stepper = GraphStepper(backward_from_output(apple_orange_graph()), names={'ja': JA_NAMES})\n"
+        "StepperView(stepper)",
+        "quiz = GraphStepper(backward_from_output(apple_orange_graph()), names={'ja': JA_NAMES}, predict=True)\n"
+        "StepperView(quiz)",
         "print('both steppers shown')",
     ]
     nb = {"cells": [{"cell_type": "code", "execution_count": None, "id": f"c{i}", "metadata": {}, "outputs": [],
@@ -159,7 +161,7 @@ def served(tmp_path):
         pytest.skip(reason)
     stepper = GraphStepper(backward_from_output(apple_orange_graph()), names={"ja": JA_NAMES})
     quiz = GraphStepper(backward_from_output(apple_orange_graph()), names={"ja": JA_NAMES}, predict=True)
-    players = player_html(stepper) + "<p>A paragraph between two players.</p>" + player_html(quiz)
+    players = StepperView(stepper).html() + "<p>A paragraph between two players.</p>" + StepperView(quiz).html()
     for language in ("en", "ja"):  # as the website's two editions: <html lang=...>, a column 700 px at most
         page = (f'<!doctype html><html lang="{language}"><head><meta charset="utf-8"><meta name="viewport" '
                 f'content="width=device-width, initial-scale=1"><link rel="icon" href="data:,"><title>stepper</title></head>'
