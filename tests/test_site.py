@@ -207,7 +207,7 @@ DESKTOP_STATE = """() => {
         buttons: [...document.querySelectorAll("button.jupyter-button")].map(b => b.textContent.trim()),
         labNotice: (() => {
             const notice = document.querySelector(".lab-notice");
-            const lab = document.querySelector(".jupyter-widgets, .widget-slider");
+            const lab = document.querySelector(".widget-slider");  // the lab's sliders (a progress bar may come first)
             if (!notice) return null;
             return {text: notice.textContent, before: lab ? !!(notice.compareDocumentPosition(lab) & 4) : null};
         })(),
