@@ -436,10 +436,11 @@ def test_edition_links_script_is_idempotent_on_a_copy(tmp_path):
     run changes nothing; only the first Markdown cell of a notebook ever changes."""
     copy = tmp_path / "notebooks"
     (copy / "ja").mkdir(parents=True)
-    for path in (ROOT / "notebooks").glob("[0-9][0-9]*_*.ipynb"):
-        shutil.copy2(path, copy / path.name)
-    for path in (ROOT / "notebooks" / "ja").glob("[0-9][0-9]*_*.ipynb"):
-        shutil.copy2(path, copy / "ja" / path.name)
+    originals = {}  # as copied: others may change the notebooks meanwhile
+    for folder, dest in ((ROOT / "notebooks", copy), (ROOT / "notebooks" / "ja", copy / "ja")):
+        for path in folder.glob("[0-9][0-9]*_*.ipynb"):
+            originals[dest / path.name] = path.read_bytes()
+            (dest / path.name).write_bytes(originals[dest / path.name])
     script = [sys.executable, str(ROOT / "docs" / "edition_links.py"), "--root", str(copy)]
     assert subprocess.run(script, capture_output=True, text=True).returncode == 0
     after_one = {p: p.read_bytes() for p in copy.rglob("*.ipynb")}
@@ -447,8 +448,7 @@ def test_edition_links_script_is_idempotent_on_a_copy(tmp_path):
     assert subprocess.run(script, capture_output=True, text=True).returncode == 0
     assert {p: p.read_bytes() for p in copy.rglob("*.ipynb")} == after_one
     for path in after_one:
-        original = ROOT / "notebooks" / path.relative_to(copy)
-        old, new = (json.loads(p.read_text(encoding="utf-8")) for p in (original, path))
+        old, new = json.loads(originals[path].decode("utf-8")), json.loads(path.read_text(encoding="utf-8"))
         first = next(i for i, c in enumerate(old["cells"]) if c["cell_type"] == "markdown")
         assert [c for i, c in enumerate(old["cells"]) if i != first] == \
             [c for i, c in enumerate(new["cells"]) if i != first], path.name
