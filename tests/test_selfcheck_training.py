@@ -68,8 +68,20 @@ def an_optimizer_and_float32_lr(net, x, t, iters, batch_size, lr, rng):
     return losses
 
 
+def the_books_loop_with_its_accuracy_per_epoch(net, x, t, iters, batch_size, lr, rng):
+    losses, accuracies = [], []
+    iter_per_epoch = max(len(x) / batch_size, 1)
+    for i in range(iters):
+        batch = rng.choice(len(x), batch_size)
+        step(net, net.gradient(x[batch], t[batch]), lr)
+        losses.append(float(net.lastLayer.loss))
+        if i % iter_per_epoch == 0:
+            accuracies.append(net.accuracy(x, t))
+    return losses
+
+
 SGD_CORRECT = [with_replacement, without_replacement_in_a_batch, the_books_keys_and_after_step_loss,
-               an_optimizer_and_float32_lr]
+               an_optimizer_and_float32_lr, the_books_loop_with_its_accuracy_per_epoch]
 
 
 @pytest.mark.parametrize("loop", SGD_CORRECT, ids=lambda f: f.__name__)
@@ -203,7 +215,7 @@ def labels_shuffled_apart(net, x, t, iters, batch_size, lr, rng):
 
 def shuffles_the_data(net, x, t, iters, batch_size, lr, rng):
     losses = []
-    for i in range(iters):
+    for _ in range(iters):
         rng.shuffle(x)
         rng.shuffle(t)
         step(net, net.gradient(x[:batch_size], t[:batch_size]), lr)
