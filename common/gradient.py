@@ -20,6 +20,10 @@ FLOAT32_TOLERANCE = 1e-3
 FLOAT32_NETWORK_TOLERANCE = 1e-2
 """The same for a float32 network, whose loss sums the roundings of many float32 operations."""
 FLOAT32_STEP = 1e-2
+FLOAT32_FLOOR = 1.0
+"""In float32 an element's error is taken relative to at least FLOAT32_FLOOR x the gradient's largest value:
+float32's rounding makes the numerical gradient's error about the same size at every element, so an element
+near 0 would be judged on noise alone."""
 
 PARAM_GRADS = {"W": "dW", "b": "db", "gamma": "dgamma", "beta": "dbeta"}
 
@@ -69,12 +73,14 @@ def numerical_gradient_2d(f, X):
     return grad
 
 
-def relative_errors(a, b):
-    """Elementwise |a - b| / max(1e-8, |a| + |b|), as float64 arrays of one shape."""
+def relative_errors(a, b, floor=1e-8):
+    """Elementwise |a - b| / max(floor, |a| + |b|), as float64 arrays of one shape. The floor, 1e-8
+    (CS231n's), keeps two zeros from dividing by zero; the self-checks raise it for float32 to the
+    gradient's largest value (FLOAT32_FLOOR), where an element near 0 is noise."""
     a, b = np.asarray(a, dtype=np.float64), np.asarray(b, dtype=np.float64)
     if a.shape != b.shape:
         raise ValueError(f"cannot compare gradients of shapes {a.shape} and {b.shape}")
-    return np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))
+    return np.abs(a - b) / np.maximum(floor, np.abs(a) + np.abs(b))
 
 
 def relative_error(a, b):

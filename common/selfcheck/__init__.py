@@ -14,7 +14,7 @@ relative_error), and returns a result that displays as one line and its problems
 An exception from your code never escapes a check: it is reported with the line of your
 code that raised it. progress(...) lists what the checks said in this kernel.
 """
-from common.selfcheck import autograd, layers, networks, values
+from common.selfcheck import autograd, convolution, layers, networks, values
 from common.selfcheck.core import FAIL, NOT_DONE, PASS, CheckResult
 from common.selfcheck.progress import graded, progress
 
@@ -22,8 +22,9 @@ check_mul_add = graded(layers.check_mul_add)
 check_activation = graded(layers.check_activation)
 check_affine = graded(layers.check_affine)
 check_softmax_with_loss = graded(layers.check_softmax_with_loss)
-check_convolution = graded(layers.check_convolution)
-check_pooling = graded(layers.check_pooling)
+check_conv_forward = convolution.check_conv_forward  # these three are graded in their module
+check_convolution = convolution.check_convolution
+check_pooling = convolution.check_pooling
 check_batchnorm = graded(layers.check_batchnorm)
 check_dropout = graded(layers.check_dropout)
 check_values = graded(values.check_values)
@@ -34,6 +35,6 @@ check_optimizer = graded(networks.check_optimizer)
 check_function = graded(autograd.check_function)
 
 __all__ = ["CheckResult", "PASS", "FAIL", "NOT_DONE", "progress", "check_mul_add", "check_activation",
-           "check_affine", "check_softmax_with_loss", "check_convolution", "check_pooling", "check_batchnorm",
-           "check_dropout", "check_values", "check_gradient", "check_network", "check_training",
+           "check_affine", "check_softmax_with_loss", "check_conv_forward", "check_convolution", "check_pooling",
+           "check_batchnorm", "check_dropout", "check_values", "check_gradient", "check_network", "check_training",
            "check_optimizer", "check_function"]

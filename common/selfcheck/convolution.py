@@ -21,7 +21,6 @@ import warnings
 
 import numpy as np
 
-from common.gradient import FLOAT32_STEP, FLOAT32_TOLERANCE, layer_gradients
 from common.im2col import col2im, im2col, output_length
 from common.selfcheck.core import (
     CheckResult,
@@ -36,7 +35,7 @@ from common.selfcheck.core import (
     unchanged,
     verdict,
 )
-from common.selfcheck.layers import NUMERICAL, Guarded, layer_check
+from common.selfcheck.layers import NUMERICAL, layer_check
 from common.selfcheck.progress import graded
 
 
@@ -227,38 +226,6 @@ def _diagnose(find, *args):
         return []
 
 
-SCALED = "float32, so each gradient's error is taken relative to its largest value"
-
-
-def _float32_rejudge(result, name, make_layer, x):
-    """A float32 layer whose only problems are gradients off by more than float32's tolerance element
-    by element: judge them again by the error relative to each gradient's largest value. (In float32
-    the numerical gradient of an element near 0, where the shares of several windows cancel, is
-    rounding noise.) Returns a new PASS, or result as it was."""
-    if result.tolerance != FLOAT32_TOLERANCE or not result.problems or \
-            not all(" is wrong: max relative error" in p for p in result.problems):
-        return result
-
-    def rejudge():
-        layer = Guarded(name, make_layer())
-        out = layer.forward(x.copy())
-        analytic, numerical = layer_gradients(layer, [x.copy()], random_dout(np.shape(out)), h=FLOAT32_STEP)
-        errors = {}
-        for key, reference in numerical.items():
-            mine, _ = as_numbers(key, analytic[key])
-            if mine is None or mine.shape != reference.shape:
-                return result
-            errors["d" + key] = float(np.max(np.abs(mine - reference)) / max(1e-8, float(np.max(np.abs(reference)))))
-        return CheckResult(name, result.compared, errors, tolerance=FLOAT32_TOLERANCE) \
-            if max(errors.values()) <= FLOAT32_TOLERANCE else result
-    try:
-        with np.errstate(all="ignore"), warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return rejudge()
-    except Exception:  # noqa: BLE001 - no second opinion: the first verdict stands
-        return result
-
-
 # ---------- the Convolution layer ----------
 
 _CONV_FORMS = [  # (x shape, W shape, stride, pad, seed, label, short label)
@@ -336,7 +303,7 @@ def _check_convolution(layer_class):
     name = name_of(layer_class)
 
     def body():
-        errors, problems, tolerance, checked, scaled = {}, [], None, [], False
+        errors, problems, tolerance, checked = {}, [], None, []
         for x_shape, W_shape, stride, pad, seed, label, tag in _CONV_FORMS:
             rng = np.random.default_rng(seed)
             W, b, x = rng.standard_normal(W_shape), rng.standard_normal(W_shape[0]), rng.standard_normal(x_shape)
@@ -349,10 +316,6 @@ def _check_convolution(layer_class):
                 raise Failed(_col2im_hint(str(failed), "im2col was given in forward")) from None
             tolerance = max(tolerance or 0, result.tolerance)
             if not result.passed:
-                again = _float32_rejudge(result, name, _learners(name, layer_class, W.copy(), b.copy(), stride, pad),
-                                         x)
-                scaled, result = scaled or again.passed, again
-            if not result.passed:
                 _add_hints(result, _diagnose(_conv_found, name, layer_class, x, W, b, stride, pad))
                 errors.update(result.errors)
                 problems += result.problems
@@ -361,7 +324,7 @@ def _check_convolution(layer_class):
             errors.update({f"{k} ({tag})": v for k, v in result.errors.items()})
         compared = (f"the output against the definition, and dx, dW, db against {NUMERICAL}, backward run twice, on "
                     "a batch of 3 at stride 2, pad 1, and a non-square input and filter at stride 1"
-                    + (f" ({SCALED})" if scaled else ""))
+                    )
         return CheckResult(name, compared, errors, problems, tolerance=tolerance or tolerance_of())
     return verdict(name, body)
 
@@ -478,7 +441,7 @@ def _check_pooling(layer_class, kind="max"):
     name = name_of(layer_class)
 
     def body():
-        errors, problems, tolerance, passed, scaled = {}, [], None, [], False
+        errors, problems, tolerance, passed = {}, [], None, []
         for seed, ((ph, pw, s, p), shape, label) in enumerate(_POOL_SETTINGS):
             x = _pool_values(shape, 31 + seed)
             try:
@@ -488,9 +451,6 @@ def _check_pooling(layer_class, kind="max"):
             except Failed as failed:
                 raise Failed(_col2im_hint(str(failed), "forward's im2col was given")) from None
             tolerance = max(tolerance or 0, result.tolerance)
-            if not result.passed:
-                again = _float32_rejudge(result, name, _learners(name, layer_class, ph, pw, s, p), x)
-                scaled, result = scaled or again.passed, again
             if not result.passed:
                 found = _diagnose(_pool_found, name, layer_class, x, ph, pw, s, p, kind)
                 if not found and passed and s < max(ph, pw) and any(": dx is wrong" in q for q in result.problems):
@@ -504,7 +464,7 @@ def _check_pooling(layer_class, kind="max"):
             errors.update({f"{k} ({label.split(' windows')[0]})": v for k, v in result.errors.items()})
         compared = (f"{kind} pooling of 2x2 windows at stride 2, overlapping 3x3 at stride 1 pad 1, and 3x2 at stride "
                     f"2 pad 1 on 7x5: the output, and dx against {NUMERICAL}, backward run twice"
-                    + (f" ({SCALED})" if scaled else ""))
+                    )
         return CheckResult(name, compared, errors, problems, tolerance=tolerance or tolerance_of())
     return verdict(name, body)
 

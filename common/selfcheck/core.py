@@ -11,7 +11,7 @@ import traceback
 
 import numpy as np
 
-from common.gradient import FLOAT32_TOLERANCE, GRADIENT_CHECK_TOLERANCE, relative_errors
+from common.gradient import FLOAT32_FLOOR, FLOAT32_TOLERANCE, GRADIENT_CHECK_TOLERANCE, relative_errors
 
 PASS, FAIL, NOT_DONE = "PASS", "FAIL", "NOT DONE YET"
 _OURS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))  # common/
@@ -179,7 +179,9 @@ def compare(name, actual, expected, problems, errors, shape_hint=None, n=None, t
         problems.append(f"{name} contains NaN or infinity")
         return False
     tolerance = tolerance_of(array) if tolerance is None else tolerance
-    element_errors = relative_errors(array, expected)
+    floor = 1e-8 if tolerance <= GRADIENT_CHECK_TOLERANCE else \
+        max(1e-8, FLOAT32_FLOOR * float(np.max(np.abs(expected), initial=0.0)))  # float32: rounding near 0
+    element_errors = relative_errors(array, expected, floor)
     error = float(np.max(element_errors, initial=0.0))
     errors[name] = error
     if error <= tolerance:

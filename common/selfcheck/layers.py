@@ -8,8 +8,7 @@ import numpy as np
 
 from common.functions import softmax, softmax_loss
 from common.gradient import FLOAT32_STEP, layer_gradients
-from common.im2col import im2col, output_length
-from common.layers import BatchNormalization, Convolution, Pooling
+from common.layers import BatchNormalization
 from common.selfcheck.core import (
     CheckResult,
     Failed,
@@ -24,7 +23,7 @@ from common.selfcheck.core import (
     verdict,
 )
 
-NUMERICAL = "numerical_gradient (h=1e-4)"
+NUMERICAL = "numerical_gradient (h=1e-4)"  # h=1e-2 for float32 (FLOAT32_STEP)
 
 
 class Guarded:
@@ -134,7 +133,9 @@ def layer_check(name, make_layer, forms, params=(), shape_hint=None, optional_te
         if p:
             break
     grads = ", ".join(dict.fromkeys(k.split(" (")[0] for k in errors)) or "the gradients"
-    compared = f"{grads} on " + " and ".join(checked) + f" against {NUMERICAL}, backward run twice"
+    low = (tolerance or tolerance_of()) > tolerance_of()
+    numerical = f"numerical_gradient (h={FLOAT32_STEP:g})" if low else NUMERICAL
+    compared = f"{grads} on " + " and ".join(checked) + f" against {numerical}, backward run twice"
     result = CheckResult(name, compared, errors, problems, tolerance=tolerance or tolerance_of())
     if notes and result.passed:
         result.compared += "; " + "; ".join(notes)
@@ -243,56 +244,6 @@ def check_softmax_with_loss(layer_class):
         return CheckResult(name, "the loss of scores (5, 4) and of the same + 1000, one-hot t; dx with dout 1 "
                            "and 2.5, against the exact dout * (softmax(x) - t) / N", errors, problems,
                            tolerance=tolerance)
-    return verdict(name, body)
-
-
-def check_convolution(layer_class):
-    """Convolution(W, b, stride, pad) with dW and db, at stride 2 and pad 1 on (2, 2, 7, 7) input:
-    the output against the definition, then every gradient."""
-    rng = np.random.default_rng(9)
-    W, b = rng.standard_normal((3, 2, 3, 3)), rng.standard_normal(3)
-    name = name_of(layer_class)
-    forms = [("input (2, 2, 7, 7), stride 2, pad 1", (rng.standard_normal((2, 2, 7, 7)),))]
-
-    def convolution(x):
-        return Convolution(W.copy(), b.copy(), 2, 1).forward(x)
-
-    return verdict(name, lambda: layer_check(name, lambda: make(name, layer_class, W.copy(), b.copy(), 2, 1),
-                                             forms, ("W", "b"), reference=convolution))
-
-
-def _pooled(x, ph, pw, stride, pad, kind):
-    """The right output of max or average pooling (zero padding counts in an average)."""
-    if kind == "max":
-        return Pooling(ph, pw, stride, pad).forward(x)
-    N, C, H, W = x.shape
-    oh, ow = output_length(H, ph, stride, pad), output_length(W, pw, stride, pad)
-    col = im2col(x, ph, pw, stride, pad).reshape(-1, ph * pw)
-    return col.mean(axis=1).reshape(N, oh, ow, C).transpose(0, 3, 1, 2)
-
-
-def check_pooling(layer_class, kind="max"):
-    """Pooling(pool_h, pool_w, stride, pad), kind "max" or "average": 2x2 windows at stride 2, and
-    3x3 at stride 1 with pad 1 (the output keeps the input's 6x6). Distinct values 0.01 apart,
-    so no window's maximum changes within the numerical step."""
-    values = np.random.default_rng(11).permutation(2 * 3 * 6 * 6).reshape(2, 3, 6, 6) * 0.01 + 0.1
-    name = name_of(layer_class)
-    settings = [((2, 2, 2, 0), "2x2 windows, stride 2"), ((3, 3, 1, 1), "3x3 windows, stride 1, pad 1")]
-
-    def body():
-        errors, problems = {}, []
-        for (ph, pw, s, p), label in settings:
-            result = layer_check(name, lambda ph=ph, pw=pw, s=s, p=p: make(name, layer_class, ph, pw, s, p),
-                                 [(label, (values.copy(),))],
-                                 reference=lambda x, ph=ph, pw=pw, s=s, p=p: _pooled(x, ph, pw, s, p, kind),
-                                 shape_hint=lambda n, a, e: "count the output size with the padding: "
-                                                            "(H + 2*pad - pool_h) // stride + 1")
-            errors.update({f"{k} ({label.split(',')[0]})": v for k, v in result.errors.items()})
-            problems += result.problems
-            if problems:
-                break
-        return CheckResult(name, f"{kind} pooling of x (2, 3, 6, 6), 2x2 stride 2 and 3x3 stride 1 pad 1: the "
-                           f"output, and dx against {NUMERICAL}", errors, problems)
     return verdict(name, body)
 
 

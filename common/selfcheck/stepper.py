@@ -8,7 +8,8 @@ backward values a common.stepper.GraphStepper in predict mode asks for, in its o
 Each value is compared with the gradient that the graph's backward pass recorded, within 0.1 %
 (or 0.0001): the drawing's 4 decimals are enough, and anything computed to full precision is well
 inside. A FAIL names the first wrong value, its question and its rule in words, and what the value
-is where it is a usual mistake (the sign flipped, the other input's gradient, one edge of a fork).
+is where it is a usual mistake (the sign flipped, the other input's gradient, one edge of a fork,
+the right values in another order).
 """
 from common.selfcheck.core import CheckResult, Failed, as_numbers, name_of, run, verdict
 from common.selfcheck.progress import graded
@@ -49,7 +50,12 @@ def _judge(quiz, predictions, name):
     problems = []
     if wrong:
         i, k, guess = wrong[0]
+        note = quiz.mistake(k, guess)
+        hint = note + quiz.hint(k)
+        answers = sorted(float(quiz.steps[j].value) for j in quiz.asked)
+        if not note and all(close(v, answer) for v, answer in zip(sorted(values), answers)):
+            hint = "these are the right values in another order: give them in the order the stepper asks for them"
         problems.append(f"{len(wrong)} of {n} values {'is' if len(wrong) == 1 else 'are'} wrong; the first, value {i}: "
-                        f"{quiz.question(k)}: you gave {text(guess)}\n    hint: {quiz.mistake(k, guess)}{quiz.hint(k)}")
+                        f"{quiz.question(k)}: you gave {text(guess)}\n    hint: {hint}")
     return CheckResult(name, compared=f"the {n} backward values the stepper asks for, each within 0.1 % (or 0.0001) "
                                       "of the gradient the backward pass recorded", problems=problems)
