@@ -108,7 +108,7 @@ WORDS = {
         },
         "mistake": {"sign": "the size is right, the sign is not; ", "sibling": "that is the gradient sent to {other}; ",
                     "upstream": "that is the upstream gradient, unchanged; ",
-                    "forward": "that is the value that flows forward on this edge; ",
+                    "forward": "that is a value of the forward pass, not a gradient; ",
                     "one_edge": "that is the gradient on one of its edges only; "},
         "right": "right: {rule}", "right2": "right on the second try: {rule}",
         "wrong": "wrong: {guess} is not it; hint: {hint}", "shown": "wrong twice: the answer is {v}: {rule}",
@@ -163,7 +163,7 @@ WORDS = {
             "upstream": "（上流の勾配は、そのノードから出るエッジの赤い値です）",
         },
         "mistake": {"sign": "大きさは合っていますが、符号が違います。", "sibling": "それは {other} へ戻る勾配です。",
-                    "upstream": "それは上流の勾配そのままです。", "forward": "それはこのエッジを順伝播で流れる値です。",
+                    "upstream": "それは上流の勾配そのままです。", "forward": "それは順伝播の値で、勾配ではありません。",
                     "one_edge": "それは1つのエッジの勾配だけです。"},
         "right": "正解: {rule}", "right2": "2回目で正解: {rule}",
         "wrong": "不正解: {guess} ではありません。ヒント: {hint}", "shown": "2回とも不正解: 答えは {v}: {rule}",
@@ -354,7 +354,7 @@ class GraphStepper:
 
     def goto(self, k):
         """Go to step k (0 to last) and return its State; in predict mode not past a value still to predict."""
-        k = self._number(k, default=False)
+        k = self._number(k, none_is_current=False)
         if k > self.frontier:
             asked = self.frontier + 1
             raise ValueError(f"step {asked} asks for a prediction first: {self.question(asked)}: call predict(value) "
@@ -363,9 +363,9 @@ class GraphStepper:
         self._changed()
         return self.state()
 
-    def _number(self, k, default=True):
+    def _number(self, k, none_is_current=True):
         """k as a step number (None: the current step's), or an error that says which numbers there are."""
-        if k is None and default:
+        if k is None and none_is_current:
             return self.position
         if isinstance(k, bool) or not isinstance(k, (int, np.integer)):
             raise TypeError(f"a step number is an int from 0 to {self.last}; got {k!r} ({type(k).__name__})")
@@ -430,7 +430,7 @@ class GraphStepper:
     def mistakes(self, k, language="en"):
         """The usual wrong values at asked step k, each with what it is: [(value, note)]: the sign
         flipped; at a fork, one edge's gradient alone; else the gradient sent to the node's other
-        input (a × node's inputs swapped), the upstream gradient unchanged, the forward value; each
+        input (a × node's inputs swapped), the upstream gradient unchanged, a forward value; each
         value once, with the first note that fits it."""
         words, step = WORDS[language]["mistake"], self.steps[k]
         answer = float(np.asarray(step.value))
@@ -441,7 +441,8 @@ class GraphStepper:
             node = step.node
             found += [(node.edge_grads[j], words["sibling"].format(other=self.label(i, language)))
                       for j, i in enumerate(node.inputs) if j != step.edge]
-            found += [(node.grad, words["upstream"]), (self._edge_value(node, step.edge), words["forward"])]
+            found += [(node.grad, words["upstream"]), (self._edge_value(node, step.edge), words["forward"]),
+                      (node.value, words["forward"])]
         kept = []
         for value, note in found:  # not the answer itself, nor a value an earlier note already names
             if np.size(value) == 1 and not any(close(value, v) for v in [answer, *(v for v, _ in kept)]):

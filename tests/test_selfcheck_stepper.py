@@ -105,10 +105,13 @@ def test_a_fork_not_summed_fails_with_the_fork_rule():
                                "(price) sends back to all price: you gave 1\n    hint: that is the upstream gradient, "
                                "unchanged; a × node"),
     ([1.1, 715, 1.1, 1.1, 3.3, 165, 2.2, 110], "1 of 8 values is wrong; the first, value 2: predict the gradient that "
-                                               "the × node (price) sends back to tax: you gave 715\n    hint: a × node"),
+                                               "the × node (price) sends back to tax: you gave 715\n    hint: that is "
+                                               "a value of the forward pass, not a gradient; a × node"),
+    ([2.2, 110, 1.1, 1.1, 3.3, 165, 1.1, 650], "these are the right values in another order: give them in the order "
+                                               "the stepper asks for them"),
     ([1.1, 650, 1.1, 1.1, 3.3, 165, 2.2, float("nan")], "value 8: predict the gradient that the × node (apple price) "
                                                         "sends back to apple num: you gave nan"),
-], ids=["upstream-unchanged", "forward-value", "nan"])
+], ids=["upstream-unchanged", "forward-value", "another-order", "nan"])
 def test_other_wrong_values_fail_with_the_first_one_named(values, expected):
     result = judged(apple_orange_quiz(), values)
     assert result.status == "FAIL" and expected in result.problems[0], result

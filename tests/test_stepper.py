@@ -342,7 +342,8 @@ def test_usual_mistakes_are_named():
     k = next(j for j in f.asked if f.steps[j].kind == "sum")
     assert f.mistake(k, 200) == f.mistake(k, 450) == "that is the gradient on one of its edges only; "
     q = GraphStepper(backward_from_output(sigmoid_graph(0.5)), predict=True)
-    assert q.mistake(q.asked[0], 1.6065) == "that is the value that flows forward on this edge; "
+    assert q.mistake(q.asked[0], 1.6065) == q.mistake(q.asked[0], 0.6225) == "that is a value of the forward pass, " \
+        "not a gradient; "  # the value on the edge, and the node's own output
     assert all(not np.isclose(value, q.steps[k].value) for k in q.asked for value, _ in q.mistakes(k))
     assert s.mistake(6, 650, "ja") == "それは 消費税 へ戻る勾配です。"
 

@@ -6,12 +6,15 @@
    Run All the test presses the step button, the arrow keys on the focused
    slider and the language button, and reads the rule line and the values drawn; in predict
    mode it types a wrong value (refused, with a hint) and then a right one (accepted).
-2. The static player of the website, in pages served from 127.0.0.1 (and on a page that
-   myst-nb builds with the website's choice of output): steps with the buttons
+2. The static player of the website, in pages served from 127.0.0.1: steps with the buttons
    and the arrow keys, reads the rule line and the drawing, predicts in the page, opens a
    Japanese page in Japanese, checks that no request leaves 127.0.0.1, and that at 390 px
    (a phone) nothing sticks out of the page, the text stays at 10 pt or more and the drawing
    follows the highlighted node.
+3. The website itself, built once by docs/build.py into a temporary folder: notebook 04's page
+   in both editions shows the player (docs/conf.py prefers text/html to the widget view), in the
+   page's language, and its predict exercise steps with the keyboard, refuses a wrong value
+   with its hint and accepts a right one, at 1400 px and 390 px, in the light and dark themes.
 
 It waits for the text it expects, never for a time. Everything goes to temporary folders.
 """
@@ -23,7 +26,7 @@ from pathlib import Path
 import pytest
 
 from common.graph_examples import JA_NAMES, apple_orange_graph, backward_from_output
-from common.stepper import GraphStepper
+from common.stepper import GraphStepper, value_text
 from common.stepper_view import StepperView
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -179,9 +182,10 @@ def served(tmp_path):
         server.server_close()
 
 
-def open_page(browser, url, width, outside, errors):
-    page = browser.new_page(viewport={"width": width, "height": 900})
-    page.on("request", lambda request: None if request.url.startswith((url, "data:")) else outside.append(request.url))
+def open_page(browser, url, width, outside, errors, scheme="light"):
+    page = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme).new_page()
+    page.on("request", lambda request: None if request.url.startswith((url, "data:", "blob:"))
+            else outside.append(request.url))
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
     return page
@@ -266,17 +270,18 @@ def test_the_static_player_steps_and_predicts_offline(served):
     assert not errors, errors
 
 
-PHONE_PROBLEMS = """() => {
-    const problems = [], width = document.documentElement.clientWidth;
-    if (document.documentElement.scrollWidth > width + 1) problems.push(`the page is ${document.documentElement.scrollWidth} px wide`);
-    for (const e of document.querySelectorAll(".gs-player button, .gs-rule, .gs-counter, .gs-input")) {
+PHONE_PROBLEMS = """(root) => {  // in root (a player), or on the whole page
+    const problems = [], width = document.documentElement.clientWidth, page = !root;
+    root = root || document;
+    if (page && document.documentElement.scrollWidth > width + 1) problems.push(`the page is ${document.documentElement.scrollWidth} px wide`);
+    for (const e of root.querySelectorAll(".gs-player button, .gs-rule, .gs-counter, .gs-input")) {
         const b = e.getBoundingClientRect();
         if (b.width && (b.left < -1 || b.right > width + 1)) problems.push(`${e.className} sticks out: ${b.left}..${b.right}`);
     }
-    for (const e of document.querySelectorAll(".gs-rule, .gs-counter, .gs-player button")) {
+    for (const e of root.querySelectorAll(".gs-rule, .gs-counter, .gs-player button")) {
         if (e.getClientRects().length && parseFloat(getComputedStyle(e).fontSize) < 13.3) problems.push(`${e.className} below 10 pt`);
     }
-    for (const s of document.querySelectorAll(".gs-svg svg")) {
+    for (const s of root.querySelectorAll(".gs-svg svg")) {
         if (!s.getClientRects().length) continue;
         const scale = s.getBoundingClientRect().width / (s.viewBox.baseVal.width * 96 / 72);
         if (scale < 10 / 10.5 - 0.001) problems.push(`the drawing is shrunk to ${scale}: labels below 10 pt`);
@@ -318,55 +323,89 @@ def test_the_static_player_at_phone_width(served):
     assert not outside and not errors, (outside, errors)
 
 
-def test_the_player_on_a_page_built_as_the_website_builds(tmp_path, executed):
-    """A tiny myst-nb build of the notebook with the website's choice of output (docs/conf.py's
-    nb_mime_priority_overrides): the page shows the static player, in Japanese on a ja page."""
-    import runpy
-    import subprocess
-    import sys
-    try:
-        import myst_nb  # noqa: F401
-        import sphinx_book_theme  # noqa: F401
-    except ImportError as error:
-        pytest.skip(f"{error.name} is not installed (pip install -r requirements.txt)")
-    from playwright.sync_api import sync_playwright
-    from test_browser import CHROMIUM
-
-    site = runpy.run_path(str(ROOT / "docs" / "conf.py"), run_name="conf")
-    overrides = site.get("nb_mime_priority_overrides", [])
-    source = tmp_path / "src"
-    source.mkdir()
-    (source / "stepper.ipynb").write_bytes(executed.read_bytes())
-    (source / "index.md").write_text("# Stepper\n\n```{toctree}\nstepper\n```\n", encoding="utf-8")
-    (source / "conf.py").write_text(
-        f'project = "stepper"\nextensions = ["myst_nb"]\nnb_execution_mode = "off"\nlanguage = "ja"\n'
-        f'nb_mime_priority_overrides = {overrides!r}\nhtml_theme = "sphinx_book_theme"\n'
-        'suppress_warnings = ["mystnb.unknown_mime_type"]\n', encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "sphinx", "-b", "html", "-q", str(source), str(tmp_path / "html")],
-                          capture_output=True, text=True, timeout=300)
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The website, built once by docs/build.py into a temporary folder (its npm assets in another),
+    served on 127.0.0.1: yields the base URL."""
+    from test_site import requirements_missing as site_requirements_missing
+    from test_site import run_build
+    reason = missing() or site_requirements_missing()
+    if reason:
+        pytest.skip(reason)
+    folder = tmp_path_factory.mktemp("site")
+    done = run_build(folder / "html", BACKPROP_NPM_CACHE=str(folder / "npm"))
     assert done.returncode == 0, done.stdout + done.stderr
-    handler = functools.partial(QuietHandler, directory=str(tmp_path / "html"))
+    handler = functools.partial(QuietHandler, directory=str(folder / "html"))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    errors = []
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH)
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            try:
-                page.goto(f"{url}/stepper.html")
-                assert page.locator(".graph-stepper").count() == 2, \
-                    "the page shows no static player: docs/conf.py's nb_mime_priority_overrides must make the html " \
-                    "build prefer text/html to the widget view"
-                rule = page.locator(".graph-stepper .gs-rule").first
-                rule.get_by_text("はじめ: 入力が分かっています", exact=False).wait_for(timeout=30_000)
-                page.locator(".graph-stepper .gs-next").first.click()
-                rule.get_by_text("りんごの価格 = りんご × りんごの個数 = 100 × 2 = 200").wait_for(timeout=10_000)
-            finally:
-                browser.close()
+        yield f"http://127.0.0.1:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()
-    assert not errors, errors
+
+
+READABLE = """(root) => {  // the player's card keeps its own light colours, whatever the page's theme
+    const card = getComputedStyle(root), rule = getComputedStyle(root.querySelector(".gs-rule"));
+    return [card.backgroundColor, rule.color];
+}"""
+
+
+@pytest.mark.parametrize("page_name, language", [("04_activation_layers.html", "en"),
+                                                 ("ja/04_activation_layers.html", "ja")])
+def test_the_sigmoid_quiz_on_the_built_site(site, tmp_path, page_name, language):
+    """Notebook 04's predict exercise on its website page, as a reader without a kernel meets it: the
+    player (not the widget: docs/conf.py's output choice), in the page's language, stepped with the
+    keyboard, a wrong prediction refused with its hint and a right one accepted, at 1400 px and 390 px,
+    in the light and the dark theme, with nothing loaded from off 127.0.0.1."""
+    from playwright.sync_api import sync_playwright
+    from test_browser import CHROMIUM
+
+    from common.graph_examples import sigmoid_graph
+    quiz = GraphStepper(backward_from_output(sigmoid_graph(0.5)), predict=True)  # the notebook's quiz
+    first = quiz.asked[0]
+    wrong = value_text(-quiz.steps[first].value)  # the sign flipped, as typed: "0.3875"; the hint says so
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH)
+        try:
+            for width, scheme in ((1400, "light"), (1400, "dark"), (390, "light"), (390, "dark")):
+                outside, errors = [], []
+                page = open_page(browser, site, width, outside, errors, scheme)
+                page.goto(f"{site}/{page_name}")
+                players = page.locator(".graph-stepper")
+                players.first.locator(".gs-rule").get_by_text(quiz.rule(0, language)).wait_for(timeout=30_000)
+                assert players.count() == 1, "the page shows no static player: docs/conf.py's " \
+                    "nb_mime_priority_overrides must make the html build prefer text/html to the widget view"
+                player = players.first
+                rule, counter = player.locator(".gs-rule"), player.locator(".gs-counter")
+                assert player.evaluate(READABLE) == ["rgb(255, 255, 255)", "rgb(34, 34, 34)"], scheme
+                player.locator(".gs-player").focus()
+                page.keyboard.press("ArrowRight")
+                page.keyboard.press("ArrowRight")
+                rule.get_by_text(quiz.rule(2, language)).wait_for(timeout=30_000)
+                page.keyboard.press("ArrowLeft")
+                rule.get_by_text(quiz.rule(1, language)).wait_for(timeout=30_000)
+                page.keyboard.press("End")  # as far as it goes: the first question
+                player.locator(".gs-question").get_by_text(quiz.question(first, language)).wait_for(timeout=30_000)
+                shown = player.locator(".gs-svg:visible").evaluate(SHOWN_TEXTS)
+                assert "?" in shown and "-0.3875" not in shown, shown
+                box = player.locator(".gs-input")
+                box.fill(wrong)
+                box.press("Enter")
+                refused = quiz.verdict(first, float(wrong), False, 1, language)
+                assert "the sign is not" in refused or "符号が違います" in refused
+                player.locator(".gs-verdict").get_by_text(refused).wait_for(timeout=30_000)
+                assert counter.inner_text().startswith(("step 5 / 9", "ステップ 5 / 9"))  # still asked, not shown
+                box.fill("-0.3875")
+                box.press("Enter")
+                answer = quiz.steps[first].value
+                player.locator(".gs-verdict").get_by_text(quiz.verdict(first, answer, True, 2, language)).wait_for(
+                    timeout=30_000)
+                assert counter.inner_text().startswith(("step 6 / 9", "ステップ 6 / 9"))
+                assert "-0.3875" in player.locator(".gs-svg:visible").evaluate(SHOWN_TEXTS)
+                assert player.evaluate(PHONE_PROBLEMS) == [], (width, scheme)
+                page.screenshot(path=str(tmp_path / f"{language}-{width}-{scheme}.png"))
+                page.context.close()
+                assert not outside and not errors, (width, scheme, outside, errors)
+        finally:
+            browser.close()
