@@ -40,6 +40,15 @@ def leaky_relu(x):  # the forward pass asked for, with alpha = 0.01
 check_activation_layer(LeakyRelu, leaky_relu)
 """
 
+SIGMOID_PREDICTIONS_CHECK = """\
+from common.graph_examples import backward_from_output, sigmoid_graph
+from common.selfcheck.stepper import check_predictions
+from common.stepper import GraphStepper
+
+sigmoid_quiz = GraphStepper(backward_from_output(sigmoid_graph(0.5)), predict=True)
+check_predictions(sigmoid_quiz, sigmoid_predictions)
+"""
+
 ATTEMPTS = [
     # ---------- MyRelu ----------
     ("MyRelu", "keeps x, multiplies by the boolean (x > 0)", "PASS", """\
@@ -515,4 +524,63 @@ class LeakyRelu:
     def backward(self, dout):
         return np.where(self.mask, self.alpha, 1.0)
 """, LEAKY_RELU_CHECK),
+    # ---------- sigmoid_predictions (the stepper's 4 questions, from the / node back to x) ----------
+    ("sigmoid_predictions", "typed to 4 decimals, as the stepper's drawing shows them", "PASS", """\
+def sigmoid_predictions():
+    return [-0.3875, -0.3875, -0.235, 0.235]
+""", SIGMOID_PREDICTIONS_CHECK),
+    ("sigmoid_predictions", "a loop over the local derivatives, right to left, as a NumPy array", "PASS", """\
+import numpy as np
+
+def sigmoid_predictions():
+    x = 0.5
+    u = 1 + np.exp(-x)
+    local = [-1 / u**2, 1.0, np.exp(-x), -1.0]   # /, +1, exp, ×-1
+    grads, upstream = [], 1.0
+    for d in local:
+        upstream = upstream * d
+        grads.append(upstream)
+    return np.array(grads)
+""", SIGMOID_PREDICTIONS_CHECK),
+    ("sigmoid_predictions", "y(1 - y) for the last one, a tuple, float32", "PASS", """\
+import numpy as np
+
+def sigmoid_predictions():
+    y = np.float32(1 / (1 + np.exp(-0.5)))
+    return (-y * y, -y * y, -y * y * np.float32(np.exp(-0.5)), y * (1 - y))
+""", SIGMOID_PREDICTIONS_CHECK),
+    ("sigmoid_predictions", "the / node's derivative without its minus sign", "FAIL", """\
+import numpy as np
+
+def sigmoid_predictions():
+    y = 1 / (1 + np.exp(-0.5))
+    return [y**2, y**2, y**2 * np.exp(-0.5), -(y**2) * np.exp(-0.5)]
+""", SIGMOID_PREDICTIONS_CHECK),
+    ("sigmoid_predictions", "1/u's derivative taken as -1/u (the square forgotten)", "FAIL", """\
+import numpy as np
+
+def sigmoid_predictions():
+    u = 1 + np.exp(-0.5)
+    g = -1 / u
+    return [g, g, g * np.exp(-0.5), -g * np.exp(-0.5)]
+""", SIGMOID_PREDICTIONS_CHECK),
+    ("sigmoid_predictions", "exp's derivative at the wrong point, exp(x) instead of exp(-x)", "FAIL", """\
+import numpy as np
+
+def sigmoid_predictions():
+    y = 1 / (1 + np.exp(-0.5))
+    return [-y**2, -y**2, -y**2 * np.exp(0.5), y**2 * np.exp(0.5)]
+""", SIGMOID_PREDICTIONS_CHECK),
+    ("sigmoid_predictions", "the forward values instead of the gradients", "FAIL", """\
+def sigmoid_predictions():
+    return [0.6225, 1.6065, 0.6065, -0.5]
+""", SIGMOID_PREDICTIONS_CHECK),
+    ("sigmoid_predictions", "in the forward order, from x to the / node", "FAIL", """\
+def sigmoid_predictions():
+    return [0.235, -0.235, -0.3875, -0.3875]
+""", SIGMOID_PREDICTIONS_CHECK),
+    ("sigmoid_predictions", "the ×-1 node left out: 3 values", "FAIL", """\
+def sigmoid_predictions():
+    return [-0.3875, -0.3875, -0.235]
+""", SIGMOID_PREDICTIONS_CHECK),
 ]

@@ -26,6 +26,38 @@ from common.selfcheck.activations import check_softmax_backward
 check_softmax_backward(softmax_backward)
 """
 
+SWL_PREDICTIONS_CHECK = """\
+import numpy as np
+from common.graph import Exp, Graph, Log, Reciprocal, Scale
+from common.selfcheck.stepper import check_predictions
+from common.stepper import GraphStepper
+
+a = np.array([0.3, 2.9, 4.0])
+t = np.array([0.0, 1.0, 0.0])
+k3 = (1, 2, 3)
+g = Graph()
+A = [g.input(f"a{k}", a[k - 1]) for k in k3]
+E = [g.apply("exp", Exp(), node, name=f"e{k}") for k, node in zip(k3, A)]
+e1_plus_e2 = g.add(E[0], E[1], name="e1 + e2")
+S = g.add(e1_plus_e2, E[2], name="S")
+inv_S = g.apply("/", Reciprocal(), S, name="1/S")
+Y = [g.mul(e, inv_S, name=f"y{k}") for k, e in zip(k3, E)]
+LOG = [g.apply("log", Log(), y, name=f"log y{k}") for k, y in zip(k3, Y)]
+TERMS = [g.apply(f"×−t{k}", Scale(-t[k - 1]), node, name=f"-t{k} log y{k}") for k, node in zip(k3, LOG)]
+first_two = g.add(TERMS[0], TERMS[1], name="first two terms")
+L = g.output(g.add(first_two, TERMS[2], name="L"), "L")
+g.backward(L)
+
+swl_quiz = GraphStepper(g, predict=["y1", "y2", "y3", "1/S", "S", "a1", "a2", "a3"])
+check_predictions(swl_quiz, swl_predictions)
+"""
+
+SETUP = '''import numpy as np
+
+a = np.array([0.3, 2.9, 4.0])   # as the notebook's graph cell defines them
+t = np.array([0.0, 1.0, 0.0])
+'''
+
 ATTEMPTS = [
     # ---------- MyAffine ----------
     ("MyAffine", "the book's 5.6.2 layer with np.dot", "PASS", """\
@@ -484,4 +516,92 @@ def softmax_backward(y, g):
     s = softmax(y)
     return s * (g - np.sum(g * s, axis=-1, keepdims=True))
 """, SOFTMAX_BACKWARD_CHECK),
+    # ---------- swl_predictions (the stepper's 11 questions on appendix A's graph) ----------
+    ("swl_predictions", "typed to 4 decimals, as the stepper's drawing shows them", "PASS", """\
+def swl_predictions():
+    return [0, -4.0784, 0, 0, -74.1222, 0, -74.1222, 0.0135, 0.7366, -0.7548, 0.0182]
+""", SWL_PREDICTIONS_CHECK),
+    ("swl_predictions", "with the fused results: -t/y, -t*S, -S, 1/S, y - t (common.functions.softmax)", "PASS", SETUP + """\
+from common.functions import softmax
+
+def swl_predictions():
+    y, S = softmax(a), np.exp(a).sum()
+    to_y, to_inv_S = -t / y, -t * S
+    d_a = y - t
+    return [to_y[2], to_y[1], to_y[0], to_inv_S[2], to_inv_S[1], to_inv_S[0], -S, 1 / S, d_a[2], d_a[1], d_a[0]]
+""", SWL_PREDICTIONS_CHECK),
+    ("swl_predictions", "node by node in a loop from the right, float32", "PASS", SETUP + """\
+def swl_predictions():
+    e = np.exp(a).astype(np.float32)
+    S = e.sum()
+    out, to_y, to_inv_S = [], {}, []
+    for k in (2, 1, 0):
+        to_y[k] = -t[k] * 1 / (e[k] / S)
+        out.append(to_y[k])
+    for k in (2, 1, 0):
+        to_inv_S.append(to_y[k] * e[k])
+    out += to_inv_S + [sum(to_inv_S)]
+    to_S = sum(to_inv_S) * (-1 / S**2)
+    out.append(to_S)
+    for k in (2, 1, 0):
+        out.append((to_S + to_y[k] / S) * e[k])
+    return out
+""", SWL_PREDICTIONS_CHECK),
+    ("swl_predictions", "the fork at 1/S not summed: one edge's gradient, the last to come back", "FAIL", SETUP + """\
+def swl_predictions():
+    e = np.exp(a)
+    S = e.sum()
+    to_y = -t / (e / S)
+    to_inv_S = to_y * e
+    whole = to_inv_S[0]                    # only y1's edge
+    to_S = whole * -1 / S**2
+    to_a = (to_S + to_y / S) * e
+    return [*to_y[::-1], *to_inv_S[::-1], whole, to_S, *to_a[::-1]]
+""", SWL_PREDICTIONS_CHECK),
+    ("swl_predictions", "the forks at e_k not summed: a gets only the × node's path", "FAIL", SETUP + """\
+def swl_predictions():
+    e = np.exp(a)
+    S = e.sum()
+    to_y = -t / (e / S)
+    to_inv_S = to_y * e
+    to_S = to_inv_S.sum() * -1 / S**2
+    to_a = (to_y / S) * e                  # the + node's path, to_S, forgotten
+    return [*to_y[::-1], *to_inv_S[::-1], to_inv_S.sum(), to_S, *to_a[::-1]]
+""", SWL_PREDICTIONS_CHECK),
+    ("swl_predictions", "the × nodes' inputs swapped: 1/S gets upstream times 1/S", "FAIL", SETUP + """\
+def swl_predictions():
+    e = np.exp(a)
+    S = e.sum()
+    to_y = -t / (e / S)
+    to_inv_S = to_y / S                    # should be times e_k, the other input
+    to_S = to_inv_S.sum() * -1 / S**2
+    to_a = (to_S + to_y / S) * e
+    return [*to_y[::-1], *to_inv_S[::-1], to_inv_S.sum(), to_S, *to_a[::-1]]
+""", SWL_PREDICTIONS_CHECK),
+    ("swl_predictions", "the / node's derivative without its minus sign", "FAIL", SETUP + """\
+def swl_predictions():
+    e = np.exp(a)
+    S = e.sum()
+    to_y = -t / (e / S)
+    to_inv_S = to_y * e
+    to_S = to_inv_S.sum() / S**2
+    to_a = (to_S + to_y / S) * e
+    return [*to_y[::-1], *to_inv_S[::-1], to_inv_S.sum(), to_S, *to_a[::-1]]
+""", SWL_PREDICTIONS_CHECK),
+    ("swl_predictions", "log's derivative as 1/y without the -t_k from the ×(-t_k) node", "FAIL", SETUP + """\
+def swl_predictions():
+    e = np.exp(a)
+    S = e.sum()
+    y = e / S
+    to_y = 1 / y
+    to_inv_S = to_y * e
+    to_S = to_inv_S.sum() * -1 / S**2
+    to_a = (to_S + to_y / S) * e
+    return [*to_y[::-1], *to_inv_S[::-1], to_inv_S.sum(), to_S, *to_a[::-1]]
+""", SWL_PREDICTIONS_CHECK),
+    ("swl_predictions", "in the order a1, a2, a3 (and y1, y2, y3) instead of the stepper's", "FAIL", SETUP + """\
+def swl_predictions():
+    y, S = np.exp(a) / np.exp(a).sum(), np.exp(a).sum()
+    return [*(-t / y), *(-t * S), -S, 1 / S, *(y - t)]
+""", SWL_PREDICTIONS_CHECK),
 ]
