@@ -1,8 +1,18 @@
 """Self-check of a learner's autograd Function (notebook 08)."""
 import numpy as np
 
-from common.gradient import numerical_gradient
-from common.selfcheck.core import CheckResult, Failed, compare, name_of, random_dout, run, unchanged, verdict
+from common.gradient import FLOAT32_STEP, GRADIENT_CHECK_TOLERANCE, numerical_gradient
+from common.selfcheck.core import (
+    CheckResult,
+    Failed,
+    compare,
+    name_of,
+    random_dout,
+    run,
+    tolerance_of,
+    unchanged,
+    verdict,
+)
 
 
 def check_function(function, *inputs, seed=0):
@@ -40,19 +50,24 @@ def check_function(function, *inputs, seed=0):
             given = dout.copy()
             y.grad = given
             run(f"{name} (the backward pass)", y.backward)
-            unchanged(f"{name}.backward", given, dout, problems)
+            if not unchanged(f"{name}.backward", given, dout, problems):
+                problems[-1] = (f"{name}.backward changed the gradient gy it was given\n    hint: compute a new "
+                                "array (gy * self.y) instead of writing into gy (gy *= ...): the engine may hand the "
+                                "same gy to another function too (Add passes it on as it is)")
             grads.append([None if v.grad is None else np.array(v.grad, copy=True) for v in variables])
         if problems:
             return CheckResult(name, problems=problems[:1])
         if any(g0 is not None and (g1 is None or not np.array_equal(g0, g1)) for g0, g1 in zip(*grads)):
             problems.append("a second backward gave different gradients\n    hint: backward must only read what "
                             "forward kept on self, never change it")
+        tolerance = tolerance_of(*[g for g in grads[0] if g is not None])
+        h = FLOAT32_STEP if tolerance > GRADIENT_CHECK_TOLERANCE else 1e-4
         for k, (a, g) in enumerate(zip(arrays, grads[0])):
             def loss(x, k=k):
                 xs = [Variable(b.copy()) for b in arrays]
                 xs[k] = Variable(x.copy())
                 return float(np.sum(f(*xs).data * dout))
-            compare(f"x{k}.grad", g, numerical_gradient(loss, a.copy()), problems, errors)
+            compare(f"x{k}.grad", g, numerical_gradient(loss, a.copy(), h), problems, errors, tolerance=tolerance)
         return CheckResult(name, "the engine's gradients for a dout that is not ones, backward run twice, against "
-                           "numerical_gradient (h=1e-4)", errors, problems)
+                           f"numerical_gradient (h={h:g})", errors, problems, tolerance=tolerance)
     return verdict(name, body)

@@ -279,13 +279,6 @@ def backward_order(y):
         "        return gy * np.cos(self.y)\n", forward="        self.y = np.sin(x)\n        return self.y\n"),
      SIN_CHECK),
     ("Sin", "sin again, not its derivative", "FAIL", sin("        return gy * np.sin(self.x)\n"), SIN_CHECK),
-]
-
-# A correct attempt that check_function misjudges today (reported to the lead): its float32 gradients
-# are compared at float32's tolerance (compare) but the verdict is judged at float64's 1e-7 (CheckResult is
-# built without tolerance=), so it FAILs with 'max relative error 6.3e-07 ... (tolerance 1e-07)' and no
-# problem listed. Move it into ATTEMPTS once check_function passes the tolerance on.
-KNOWN_MISJUDGED = [
     ("MyMul", "gradients computed in float32", "PASS", mul("""\
         g32 = gy.astype(np.float32)
         ga = np.sum(g32 * self.b.astype(np.float32), axis=1, keepdims=True)
