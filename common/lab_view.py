@@ -448,6 +448,8 @@ class LabView:
             return
         now = time.perf_counter()
         pause = max(MIN_REDRAW_SECONDS, self._last_draw_seconds * (1 - DRAWING_SHARE) / DRAWING_SHARE)
+        if not self.live and not ended:  # no front end shows it (a notebook run by nbclient): draw once, at the end
+            return
         if ended or len(run.losses) == 1 or now - self._last_redraw >= pause:
             self.progress.max, self.progress.value = run.settings.iterations, len(run.losses)
             self.curves.value = draw_curves(lab.runs)
