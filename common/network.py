@@ -147,10 +147,14 @@ class Network:
     def gradient_of(self, key):
         """The gradient that backward left for params[key] in the layer holding that very array."""
         array = self.params[key]
-        for layer in self.layers.values():
-            for name in PARAMETERS:
-                if getattr(layer, name, None) is array:
-                    return getattr(layer, "d" + name)
-        raise ValueError(f"params[{key!r}] is not an array of any layer, so its gradient is unknown: "
-                         f"change a parameter in place (params[{key!r}][...] = new) instead of "
-                         "replacing the array, or give the layer the new array too")
+        holder = getattr(self, "_holders", {}).get(key)  # (layer, name) found last time, if it still holds it
+        if holder is None or getattr(holder[0], holder[1], None) is not array:
+            holder = next(((layer, name) for layer in self.layers.values() for name in PARAMETERS
+                           if getattr(layer, name, None) is array), None)
+            if holder is None:
+                raise ValueError(f"params[{key!r}] is not an array of any layer, so its gradient is unknown: "
+                                 f"change a parameter in place (params[{key!r}][...] = new) instead of "
+                                 "replacing the array, or give the layer the new array too")
+            self.__dict__.setdefault("_holders", {})[key] = holder
+        layer, name = holder
+        return getattr(layer, "d" + name)
