@@ -1,5 +1,6 @@
 """The book's simple convolutional network:
-Conv -> ReLU -> 2x2 max Pool -> Affine -> ReLU -> Affine -> SoftmaxWithLoss.
+Conv -> ReLU -> 2x2 max Pool -> Affine -> ReLU -> Affine -> SoftmaxWithLoss (run as Conv -> Pool -> ReLU,
+which computes the same: see below).
 
 It trains with common.fast_layers' Convolution and Pooling: the same math as the layers
 of common.layers, rearranged for speed (tests/test_fast_layers.py holds them equal).
@@ -61,8 +62,12 @@ class SimpleConvNet(Network):
         p = self.params
         self.layers = OrderedDict()
         self.layers["Conv1"] = FastConvolution(p["W1"], p["b1"], stride, pad, need_dx=False)  # x is the data
-        self.layers["Relu1"] = Relu()
+        # The book's order is Conv1, Relu1, Pool1. Max pooling and ReLU commute (the ReLU of a window's
+        # maximum is the maximum of its ReLUs, and both send the gradient to the same place), so pooling
+        # first gives the same outputs and gradients with ReLU on a quarter of the values
+        # (tests/test_fast_layers.py holds the two orders equal).
         self.layers["Pool1"] = FastPooling(pool_h=2, pool_w=2, stride=2)
+        self.layers["Relu1"] = Relu()
         self.layers["Affine1"] = Affine(p["W2"], p["b2"])
         self.layers["Relu2"] = Relu()
         self.layers["Affine2"] = Affine(p["W3"], p["b3"])

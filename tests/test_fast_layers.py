@@ -93,3 +93,29 @@ def test_fast_pooling_equals_the_taught_pooling_with_ties_and_overlapping_window
     assert dx.shape == x.shape and (dx.flags.c_contiguous or pad)
     np.testing.assert_allclose(dx, taught.backward(dout), rtol=1e-12, atol=1e-12)
     assert np.all(x == fast.x)  # the input is neither changed nor copied away
+
+
+def test_simple_convnet_pooling_before_relu_equals_the_books_order():
+    """Max pooling and ReLU commute: Conv -> Pool -> ReLU (SimpleConvNet's order, faster) gives the book's
+    Conv -> ReLU -> Pool outputs and gradients exactly, ties at 0 included (windows of negative values)."""
+    from collections import OrderedDict
+
+    from common.simple_convnet import SimpleConvNet
+
+    rng = np.random.default_rng(3)
+    net = SimpleConvNet(input_dim=(1, 10, 10), conv_param={"filter_num": 4, "filter_size": 3, "pad": 0, "stride": 1},
+                        hidden_size=6, output_size=3, weight_init_std=0.3, rng=rng)
+    assert list(net.layers) == ["Conv1", "Pool1", "Relu1", "Affine1", "Relu2", "Affine2"]
+    book = SimpleConvNet(input_dim=(1, 10, 10), conv_param={"filter_num": 4, "filter_size": 3, "pad": 0, "stride": 1},
+                         hidden_size=6, output_size=3, weight_init_std=0.3, rng=np.random.default_rng(0))
+    for key in net.params:
+        book.params[key][...] = net.params[key]
+    book.layers = OrderedDict((k, book.layers[k]) for k in ["Conv1", "Relu1", "Pool1", "Affine1", "Relu2", "Affine2"])
+    x, t = rng.standard_normal((5, 1, 10, 10)), rng.integers(0, 3, 5)
+    x[0] = -1.0  # every window of image 0 is negative after a filter of positive weights: ties at 0
+    net.params["W1"][0] = np.abs(net.params["W1"][0])
+    book.params["W1"][0] = net.params["W1"][0]
+    np.testing.assert_array_equal(net.predict(x), book.predict(x))
+    ours, theirs = net.gradient(x, t), book.gradient(x, t)
+    for key in ours:
+        np.testing.assert_array_equal(ours[key], theirs[key])

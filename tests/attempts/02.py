@@ -19,6 +19,15 @@ shop_points = [(100.0, 2.0, 150.0, 3.0, 1.1), (120.0, 4.0, 80.0, 5.0, 1.08), (1.
 check_gradient(apple_orange_grads, price_of, shop_points)
 """
 
+PREDICT_CHECK = """\
+from common.graph_examples import JA_NAMES, apple_orange_graph, backward_from_output
+from common.stepper import GraphStepper
+from common.selfcheck.stepper import check_predictions
+
+apple_orange_quiz = GraphStepper(backward_from_output(apple_orange_graph()), names={"ja": JA_NAMES}, predict=True)
+check_predictions(apple_orange_quiz, apple_orange_predictions)
+"""
+
 FORK_CHECK = """\
 from common.selfcheck import check_gradient
 
@@ -202,4 +211,31 @@ def per_person_grads(apple, apple_num, tax, people):
     dprice, dpeople = people, -price / people ** 2
     return dprice * tax * apple_num, dprice * tax * apple, dprice * apple_price, dpeople
 """, DIV_CHECK),
+    ("apple_orange_predictions", "the values typed to 4 digits", "PASS", """\
+def apple_orange_predictions():
+    return [1.1, 650, 1.1, 1.1, 3.3, 165, 2.2, 110]
+""", PREDICT_CHECK),
+    ("apple_orange_predictions", "a tuple of float32 values, computed", "PASS", """\
+import numpy as np
+
+def apple_orange_predictions():
+    tax, all_price = np.float32(1.1), np.float32(650)
+    return tuple(np.float32(v) for v in (tax, all_price, tax, tax, tax * 3, tax * 150, tax * 2, tax * 100))
+""", PREDICT_CHECK),
+    ("apple_orange_predictions", "each x node's inputs swapped (the own input, not the other)", "FAIL", """\
+def apple_orange_predictions():
+    return [650, 1.1, 1.1, 1.1, 165, 3.3, 110, 2.2]
+""", PREDICT_CHECK),
+    ("apple_orange_predictions", "the upstream 1 everywhere", "FAIL", """\
+def apple_orange_predictions():
+    return [1, 650, 1, 1, 3, 150, 2, 100]
+""", PREDICT_CHECK),
+    ("apple_orange_predictions", "715 for tax (the price, not the all price)", "FAIL", """\
+def apple_orange_predictions():
+    return [1.1, 715, 1.1, 1.1, 3.3, 165, 2.2, 110]
+""", PREDICT_CHECK),
+    ("apple_orange_predictions", "the right values in another order", "FAIL", """\
+def apple_orange_predictions():
+    return [1.1, 650, 1.1, 1.1, 2.2, 110, 3.3, 165]
+""", PREDICT_CHECK),
 ]
