@@ -43,6 +43,12 @@ ATTEMPTS = load_attempts("01") + load_attempts("02") + load_attempts("03")
 
 # The hint each wrong attempt must get (a part of its text), by exercise and label.
 HINTS = {
+    "apple_orange_predictions": {
+        "each x node's inputs swapped (the own input, not the other)": "that is the gradient sent to tax",
+        "the upstream 1 everywhere": "that is the upstream gradient, unchanged",
+        "715 for tax (the price, not the all price)": "that is a value of the forward pass, not a gradient",
+        "the right values in another order": "these are the right values in another order",
+    },
     "forward_runs": {
         "the tax forgotten": "forward_runs(1) gave 4, expected 6",
         "one run per input": "forward_runs(1) gave 3, expected 6",
