@@ -396,12 +396,6 @@ def _check_shape(found, key, path):
                          f"whole. {_replace_fix(FILES[key][0])}")
 
 
-def read_cache(path):
-    """The cached arrays, or None when there is no cache or it is not a sound one
-    (then it is rebuilt)."""
-    return _read_cache(path)[0]
-
-
 def _read_cache(path):
     """(arrays, None) from a sound cache; (None, None) when there is none; (None, what is
     wrong) when there is one that cannot be read or is not sound."""

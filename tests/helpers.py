@@ -19,3 +19,9 @@ def conv_case(draw):
     h = draw(st.integers(max(1, fh - 2 * pad), 9))
     w = draw(st.integers(max(1, fw - 2 * pad), 9))
     return (n, c, h, w), fh, fw, stride, pad, draw(st.integers(0, 2**32 - 1))
+
+
+def read_cache(path):
+    """The loader's cached arrays at path, or None when there is none or it is not sound."""
+    from dataset import mnist
+    return mnist._read_cache(path)[0]

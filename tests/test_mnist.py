@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import read_cache
 
 import dataset.mnist as mnist
 from dataset import idx
@@ -576,7 +577,7 @@ def test_corrupt_cache_is_rebuilt(tmp_path, served, garbage):
     (tmp_path / "mnist.npz").write_bytes(garbage)
     *_, source = load_mnist(cache_dir=tmp_path, return_source=True)
     assert source.kind == "download"
-    assert mnist.read_cache(tmp_path / "mnist.npz") is not None
+    assert read_cache(tmp_path / "mnist.npz") is not None
 
 
 def test_cache_with_wrong_arrays_is_rebuilt(tmp_path, served):
@@ -605,7 +606,7 @@ def test_cache_whose_header_claims_a_huge_array_is_rebuilt_without_allocating(tm
     assert isinstance(before.value, (MemoryError, ValueError))
     assert "shape (1000000000000, 28, 28), expected uint8 (30, 28, 28)" in mnist._read_cache(tmp_path / "mnist.npz")[1]
     *_, source = load_mnist(cache_dir=tmp_path, return_source=True)
-    assert source.kind == "download" and mnist.read_cache(tmp_path / "mnist.npz") is not None
+    assert source.kind == "download" and read_cache(tmp_path / "mnist.npz") is not None
 
 
 def test_cache_with_a_right_header_but_too_little_data_is_rebuilt(tmp_path, served):
@@ -707,7 +708,7 @@ def test_a_cache_link_to_a_device_is_not_read_and_the_link_is_replaced(tmp_path,
     cache.symlink_to("/dev/zero")  # reading it would never end
     assert f"{cache} is not a regular cache file (a device, socket or pipe)" in mnist._read_cache(cache)[1]
     *_, source = load_in_a_thread(load_mnist, cache_dir=tmp_path, return_source=True)
-    assert source.kind == "download" and not cache.is_symlink() and mnist.read_cache(cache) is not None
+    assert source.kind == "download" and not cache.is_symlink() and read_cache(cache) is not None
 
 
 def test_a_cache_linked_from_elsewhere_is_read_through_the_link(tmp_path, served):
@@ -729,7 +730,7 @@ def test_a_cache_link_to_a_bad_file_is_replaced_not_followed(tmp_path, served, t
     link.symlink_to(elsewhere)
     *_, source = load_mnist(cache_dir=tmp_path / "cache", return_source=True)
     assert source.kind == "download"
-    assert not link.is_symlink() and mnist.read_cache(link) is not None
+    assert not link.is_symlink() and read_cache(link) is not None
     assert (elsewhere.read_bytes() == b"PK\x03\x04 not a cache") if target == "damaged" else not elsewhere.exists()
 
 
@@ -740,7 +741,7 @@ def test_a_cache_whose_data_changed_fails_its_crc_and_is_rebuilt(tmp_path, serve
     (tmp_path / "mnist.npz").write_bytes(bytes(data))
     assert "is damaged (Bad CRC-32" in mnist._read_cache(tmp_path / "mnist.npz")[1]
     *_, source = load_mnist(cache_dir=tmp_path, return_source=True)
-    assert source.kind == "download" and mnist.read_cache(tmp_path / "mnist.npz") is not None
+    assert source.kind == "download" and read_cache(tmp_path / "mnist.npz") is not None
 
 
 @pytest.mark.parametrize("fraction", [0.1, 0.5, 0.99])
@@ -853,7 +854,7 @@ def test_two_processes_loading_at_once(tmp_path, loopback_mirror):
         kind, rest = out.strip().split(" ", 1)
         assert kind in ("download", "cache") and rest == expected
     assert sorted(p.name for p in cache.iterdir()) == ["mnist.npz"]  # one sound cache, no leftovers
-    assert mnist.read_cache(cache / "mnist.npz") is not None
+    assert read_cache(cache / "mnist.npz") is not None
 
 
 # --- stale temporary files -----------------------------------------------------------------
