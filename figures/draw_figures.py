@@ -10,7 +10,9 @@ so tests/test_figures.py can fail when a committed figure is not what this
 script draws. Each figure is drawn from a real computation (common.graph).
 """
 import io
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import matplotlib
@@ -80,11 +82,25 @@ def render_all(edition="en"):
     return out
 
 
+def write_atomically(path, data):
+    """path's bytes become data at once: a temporary file in the same folder, then a rename, which
+    replaces a symbolic link at path instead of writing through it. A failure leaves path as it was."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
 def main():
     for edition, folder in (("en", HERE), ("ja", HERE / "ja")):
         folder.mkdir(exist_ok=True)
-        for name, svg in render_all(edition).items():
-            (folder / f"{name}.svg").write_bytes(svg)
+        for name, svg in render_all(edition).items():  # everything drawn before the first file is written
+            write_atomically(folder / f"{name}.svg", svg)
             print(f"wrote {folder.relative_to(HERE.parent)}/{name}.svg")
     return 0
 
