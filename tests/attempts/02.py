@@ -238,4 +238,15 @@ def apple_orange_predictions():
 def apple_orange_predictions():
     return [1.1, 650, 1.1, 1.1, 2.2, 110, 3.3, 165]
 """, PREDICT_CHECK),
+    ("apple_orange_predictions", "the + node halves its upstream gradient between the branches", "FAIL", """\
+def apple_orange_predictions():
+    return [1.1, 650, 0.55, 0.55, 1.65, 82.5, 1.1, 55]
+""", PREDICT_CHECK),
+    ("apple_orange_predictions", "fractions, as worked out on paper", "PASS", """\
+from fractions import Fraction
+
+def apple_orange_predictions():
+    tax = Fraction(11, 10)
+    return [tax, 650, tax, tax, tax * 3, tax * 150, tax * 2, tax * 100]
+""", PREDICT_CHECK),
 ]

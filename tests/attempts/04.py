@@ -583,4 +583,8 @@ def sigmoid_predictions():
 def sigmoid_predictions():
     return [-0.3875, -0.3875, -0.235]
 """, SIGMOID_PREDICTIONS_CHECK),
+    ("sigmoid_predictions", "rounded to 2 decimals, outside the 0.1 % the task states", "FAIL", """\
+def sigmoid_predictions():
+    return [-0.39, -0.39, -0.24, 0.24]
+""", SIGMOID_PREDICTIONS_CHECK),
 ]
