@@ -109,7 +109,8 @@ WORDS = {
         "mistake": {"sign": "the size is right, the sign is not; ", "sibling": "that is the gradient sent to {other}; ",
                     "upstream": "that is the upstream gradient, unchanged; ",
                     "forward": "that is a value of the forward pass, not a gradient; ",
-                    "one_edge": "that is the gradient on one of its edges only; "},
+                    "one_edge": "that is the gradient on one of its edges only; ",
+                    "close": "close, but rounded too far: give 4 significant digits (within 0.1 %); "},
         "right": "right: {rule}", "right2": "right on the second try: {rule}",
         "wrong": "wrong: {guess} is not it; hint: {hint}", "shown": "wrong twice: the answer is {v}: {rule}",
         "score": "score: {first} right the first time, {second} on the second try, {shown} shown, of {total}",
@@ -164,7 +165,8 @@ WORDS = {
         },
         "mistake": {"sign": "大きさは合っていますが、符号が違います。", "sibling": "それは {other} へ戻る勾配です。",
                     "upstream": "それは上流の勾配そのままです。", "forward": "それは順伝播の値で、勾配ではありません。",
-                    "one_edge": "それは1つのエッジの勾配だけです。"},
+                    "one_edge": "それは1つのエッジの勾配だけです。",
+                    "close": "近いですが、丸めすぎです。有効数字4桁で答えてください（0.1 % 以内）。"},
         "right": "正解: {rule}", "right2": "2回目で正解: {rule}",
         "wrong": "不正解: {guess} ではありません。ヒント: {hint}", "shown": "2回とも不正解: 答えは {v}: {rule}",
         "score": "得点: 1回目で正解 {first}、2回目で正解 {second}、答えを表示 {shown}（全 {total} 問）",
@@ -450,8 +452,13 @@ class GraphStepper:
         return kept
 
     def mistake(self, k, guess, language="en"):
-        """What a wrong guess at asked step k is, if it is a usual mistake (see mistakes), or ""."""
-        return next((note for value, note in self.mistakes(k, language) if close(guess, value)), "")
+        """What a wrong guess at asked step k is, if it is a usual mistake (see mistakes) or the right
+        value rounded too far (within 2 %), or ""."""
+        found = next((note for value, note in self.mistakes(k, language) if close(guess, value)), "")
+        answer = float(np.asarray(self.steps[k].value))
+        if not found and abs(guess - answer) <= ROUNDED * abs(answer):
+            found = WORDS[language]["mistake"]["close"]
+        return found
 
     def score(self):
         """The Score of the predictions so far."""
@@ -631,6 +638,9 @@ class GraphStepper:
 
 
 # --- numbers ---------------------------------------------------------------------------------------
+
+ROUNDED = 0.02  # a wrong guess this close to the answer (relative) is the answer rounded too far
+
 
 def close(guess, answer):
     """True when guess is within RTOL (relative) or ATOL (absolute) of answer."""

@@ -34,7 +34,7 @@ from ipywidgets.widgets.widget_string import HTMLStyle
 from matplotlib import font_manager
 
 from common.draw import LABEL_SIZE, draw_graph, edge_keys
-from common.stepper import ATOL, LANGUAGES, RTOL, WORDS, Frame, GraphStepper, short_text, value_text
+from common.stepper import ATOL, LANGUAGES, ROUNDED, RTOL, WORDS, Frame, GraphStepper, short_text, value_text
 
 MIN_TEXT = 10  # points: no text of the drawing is shown smaller
 JA_FONTS = ["IPAGothic", "IPAPGothic", "Noto Sans CJK JP"]  # as figures/draw_figures.py
@@ -202,7 +202,8 @@ def _data_uri(svg):
 
 def player_data(stepper, drawings):
     """Everything the static player's script needs, as JSON-ready data."""
-    data = {"last": stepper.last, "predict": bool(stepper.asked), "tolerance": [RTOL, ATOL], "prefix": {},
+    data = {"last": stepper.last, "predict": bool(stepper.asked), "tolerance": [RTOL, ATOL], "rounded": ROUNDED,
+            "prefix": {},
             "toggles": {}, "frames": {}, "rules": {}, "ui": {}, "asks": {}}
     for language, d in drawings.items():
         index = {t: i for i, t in enumerate(d.toggles)}
@@ -212,6 +213,7 @@ def player_data(stepper, drawings):
                                     for k in range(stepper.last + 1)]
         data["rules"][language] = [stepper.rule(k, language) for k in range(stepper.last + 1)]
         data["ui"][language] = {**UI[language], "phase": [words["phase"][s.phase] for s in stepper.steps],
+                                "close": words["mistake"]["close"],
                                 **{key: words[key] for key in ("score", "to_go", "right", "right2", "wrong", "shown")}}
         data["asks"][language] = {k: {  # the verdicts are filled in as GraphStepper.verdict fills them
             "frame": sorted(index[t] for t in d.shown(stepper.frame(k - 1, asking=True))),
@@ -238,8 +240,9 @@ def player_html(stepper, drawings):
     served = {}  # id(drawing) -> (drawing, the languages it serves)
     for language, d in drawings.items():
         served.setdefault(id(d), (d, []))[1].append(language)
-    svgs = "".join(f'<div class="gs-svg" data-lang="{" ".join(languages)}" style="overflow-x:auto;display:none">'
-                   f"{d.svg}</div>" for d, languages in served.values())
+    # the drawings hold every value of every step: they travel in the script's data (which JupyterLab, like any
+    # page without the script, never shows), and the script puts them into the page
+    data["svgs"] = [[" ".join(languages), d.svg] for d, languages in served.values()]
     predict = "" if not stepper.asked else (
         '<div class="gs-predict" style="display:none;margin-top:6px;padding:6px;border-left:4px solid #e67e22;'
         'background:#fdf2e9"><div class="gs-question" style="font:14px sans-serif;margin-bottom:4px"></div>'
@@ -256,7 +259,7 @@ def player_html(stepper, drawings):
         f'style="width:{en.width:.1f}pt;max-width:100%;height:auto">'
         f'<p style="font:14px sans-serif;margin:4px 0">{html.escape(ui["static"])}</p>'
         f'<ol start="0" style="font:14px sans-serif;margin:0">{steps}</ol></div>'
-        f'<div class="gs-player" tabindex="0" style="display:none;outline-offset:2px">{svgs}'
+        '<div class="gs-player" tabindex="0" style="display:none;outline-offset:2px"><div class="gs-drawings"></div>'
         '<div class="gs-rule" aria-live="polite" style="font:15px/1.4 sans-serif;margin:6px 0;min-height:2.8em">'
         '</div><div class="gs-controls">'
         + "".join(f'<button type="button" class="gs-{name}" style="{BUTTON}"></button>'
@@ -274,6 +277,15 @@ PLAYER_SCRIPT = r"""(function () {
   var data = JSON.parse(root.querySelector(".gs-data").textContent);
   var $ = function (cls) { return root.querySelector(".gs-" + cls); };
   var player = $("player"), pos = 0, tries = {}, outcome = {}, verdict = "";
+  data.svgs.forEach(function (pair) {  // the drawings, kept out of the page until the script runs
+    var box = document.createElement("div");
+    box.className = "gs-svg";
+    box.setAttribute("data-lang", pair[0]);
+    box.style.overflowX = "auto";
+    box.style.display = "none";
+    box.innerHTML = pair[1];
+    $("drawings").appendChild(box);
+  });
   var lang = ((root.closest("[lang]") || document.documentElement).getAttribute("lang") || "en").slice(0, 2);
   if (!data.rules[lang]) lang = "en";
   function asked() { return Object.keys(data.asks[lang]).map(Number).sort(function (a, b) { return a - b; }); }
@@ -344,7 +356,8 @@ PLAYER_SCRIPT = r"""(function () {
         : fill(tries[q] === 1 ? ui.right : ui.right2, { rule: ask.body });
     } else {
       var mistake = ask.mistakes.filter(function (m) { return near(guess, m[0]); })[0];
-      verdict = fill(ui.wrong, { guess: text, hint: (mistake ? mistake[1] : "") + ask.hint });
+      var rounded = !mistake && Math.abs(guess - ask.answer) <= data.rounded * Math.abs(ask.answer);
+      verdict = fill(ui.wrong, { guess: text, hint: (mistake ? mistake[1] : rounded ? ui.close : "") + ask.hint });
     }
     render();
   }

@@ -48,6 +48,7 @@ HINTS = {
         "the upstream 1 everywhere": "that is the upstream gradient, unchanged",
         "715 for tax (the price, not the all price)": "that is a value of the forward pass, not a gradient",
         "the right values in another order": "these are the right values in another order",
+        "the + node halves its upstream gradient between the branches": "a + node passes the upstream gradient on unchanged",
     },
     "forward_runs": {
         "the tax forgotten": "forward_runs(1) gave 4, expected 6",

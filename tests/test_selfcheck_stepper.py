@@ -130,7 +130,7 @@ def test_other_wrong_values_fail_with_the_first_one_named(values, expected):
 ])
 def test_a_return_that_is_not_the_numbers_asked_fails_and_says_so(values, expected):
     result = judged(apple_orange_quiz(), values)
-    assert result.status == "FAIL" and result.detail == "could not be checked"
+    assert result.status == "FAIL" and result.detail == "the check stopped at this problem"
     assert expected in result.problems[0], result
 
 

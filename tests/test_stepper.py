@@ -542,7 +542,20 @@ def test_the_static_player_is_self_contained_and_deterministic():
     assert data["asks"]["en"][7]["answer"] == 650.0 and data["tolerance"] == [1e-3, 1e-4]
     plain = StepperView(GraphStepper(backward_from_output(sigmoid_graph(0.5)))).html()
     assert plain.count("<svg") == 2  # no Japanese names: one drawing serves both languages
-    assert 'data-lang="en ja"' in plain
+    assert '"svgs":[["en ja","<svg' in plain
+
+
+def test_no_value_of_the_drawing_is_in_the_page_before_the_script_runs():
+    """The drawings hold every step's values: they travel in the script's JSON data, which a page without
+    the script (JupyterLab's stored output) never shows, so no hidden answer sits in the page's text; the
+    picture shown instead is the forward pass only."""
+    html = StepperView(stepper_of(apple_orange_graph, predict=True)).html()
+    outside = re.sub(r"<script[\s\S]*?</script>", "", html)
+    picture = re.search(r'src="(data:image/svg\+xml;[^"]*)"', outside).group(1)
+    text = outside.replace(picture, "")
+    assert "<svg" not in text and "<g" not in text
+    for answer in ("3.3", "165", "2.2", "110"):  # backward values only (1.1 and 650 also flow forward)
+        assert answer not in text, answer
 
 
 def test_the_ids_do_not_depend_on_the_fonts():
@@ -625,3 +638,11 @@ def test_the_widget_drives_the_stepper_and_follows_it():
     assert "?" in drawn and "650" in drawn and "2.2" not in drawn and "りんごの個数" in drawn
     view.again.click()
     assert s.position == 0 and s.score().left == 8
+
+
+def test_a_value_rounded_too_far_is_told_so():
+    quiz = GraphStepper(backward_from_output(sigmoid_graph(0.5)), predict=True)
+    answer = float(quiz.steps[quiz.pending()].value)
+    verdict = quiz.predict(round(answer, 2))  # two digits: 1 to 2 % off
+    assert verdict.startswith("wrong") and "rounded too far: give 4 significant digits" in verdict
+    assert quiz.predict(round(answer, 4)).startswith("right on the second try")

@@ -25,7 +25,7 @@ def check_function(function, *inputs, seed=0):
     name = name_of(function)
     if isinstance(function, Function):
         return CheckResult(name, problems=[f"expected the class {name}, got an instance: pass {name}, without "
-                                           "parentheses"], status="FAIL", detail="could not be checked")
+                                           "parentheses"], status="FAIL", detail="the check stopped at this problem")
     is_class = isinstance(function, type) and issubclass(function, Function)
     call = (lambda *xs: function()(*xs)) if is_class else function
 

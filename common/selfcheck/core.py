@@ -41,12 +41,14 @@ class CheckResult:
     def __repr__(self):
         if self.status == NOT_DONE:
             return f"NOT DONE YET: {self.name}: {self.detail}"
-        body = self.detail or self.compared
-        if self.errors and not self.detail and not self.problems:
+        if self.errors and not self.detail and not self.problems:  # the error first, what was compared below
             worst = max(self.errors, key=self.errors.get)
             kind = " float32's" if self.tolerance > GRADIENT_CHECK_TOLERANCE else ""  # 1e-3 a layer, 1e-2 a network
-            body += f": max relative error {self.max_error:.1e} in {worst} (tolerance{kind} {self.tolerance:.0e})"
-        lines = [f"{self.status} {self.name}: {body}" if body else f"{self.status} {self.name}"]
+            lines = [f"{self.status} {self.name}: max relative error {self.max_error:.1e} in {worst} "
+                     f"(tolerance{kind} {self.tolerance:.0e})"] + ([f"  compared {self.compared}"] if self.compared else [])
+        else:
+            body = self.detail or self.compared
+            lines = [f"{self.status} {self.name}: {body}" if body else f"{self.status} {self.name}"]
         lines += [f"  - {p}" for p in self.problems]
         return "\n".join(lines)
 
@@ -121,7 +123,7 @@ def verdict(name, body):
     except NotDone as done:
         return CheckResult(name, status=NOT_DONE, detail=str(done))
     except Failed as failed:
-        return CheckResult(name, problems=[str(failed)], status=FAIL, detail="could not be checked")
+        return CheckResult(name, problems=[str(failed)], status=FAIL, detail="the check stopped at this problem")
 
 
 def name_of(obj):
