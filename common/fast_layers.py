@@ -18,7 +18,7 @@ import numpy as np
 from common.functions import as_float_array
 from common.im2col import filter_windows, output_length
 from common.layers import Affine
-from common.validate import check_dout, check_images, check_int, check_params, check_window
+from common.validate import check_dout, check_filters, check_images, check_int, check_window
 
 
 class FastAffine(Affine):
@@ -85,9 +85,7 @@ class FastConvolution:
     """
 
     def __init__(self, W, b, stride=1, pad=0, need_dx=True):
-        check_params(self, np.ndim(W) == 4 and np.shape(b) == np.shape(W)[:1],
-                     "W of shape (FN, C, FH, FW) and b of shape (FN,)", "give one bias per filter",
-                     W=W, b=b)
+        b = check_filters(self, W, b)
         check_int(self, "stride", stride, 1)
         check_int(self, "pad", pad, 0)
         self.W = W

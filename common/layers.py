@@ -31,6 +31,7 @@ from common.im2col import col2im, im2col, output_length
 from common.validate import (
     check_dout,
     check_features,
+    check_filters,
     check_images,
     check_int,
     check_number,
@@ -291,9 +292,7 @@ class Convolution:
     """
 
     def __init__(self, W, b, stride=1, pad=0):
-        check_params(self, np.ndim(W) == 4 and np.shape(b) == np.shape(W)[:1],
-                     "W of shape (FN, C, FH, FW) and b of shape (FN,)", "give one bias per filter",
-                     W=W, b=b)
+        b = check_filters(self, W, b)
         check_int(self, "stride", stride, 1)
         check_int(self, "pad", pad, 0)
         self.W = W

@@ -9,6 +9,7 @@ and gradient from these.
 """
 import functools
 import inspect
+import warnings
 
 import numpy as np
 
@@ -103,24 +104,28 @@ class Network:
 
         Each row is predicted on its own, so batch_size changes only speed and memory; the
         default, eval_batch_size, keeps the intermediate arrays small (faster here, and
-        less memory than predicting all of x at once).
+        less memory than predicting all of x at once). A sample whose scores are not all finite
+        (a network that diverged) counts as wrong, with a RuntimeWarning.
         """
         if batch_size is not None and (not isinstance(batch_size, (int, np.integer)) or batch_size < 1):
             raise ValueError(f"accuracy expected batch_size to be a positive integer or None, got {batch_size!r}")
         if len(x) == 0:
             raise ValueError("accuracy needs at least one sample, got an empty x")
         step = batch_size or self.eval_batch_size
-        correct = 0
+        correct = broken = 0
         for i in range(0, len(x), step):
             y = self.predict(x[i:i + step])
             if i == 0:  # the targets must fit the scores: labels (N,) in 0..C-1, or one-hot (N, C)
                 t = check_targets(t, (len(x), y.shape[1]), "accuracy")
                 t = t.argmax(axis=1) if t.ndim == 2 else t
-            if not np.isfinite(y).all():
-                raise ValueError("accuracy: the network's scores are not finite (NaN or infinite), so it "
-                                 "has no accuracy: check x for NaN, and whether training diverged (then "
-                                 "lower the learning rate)")
-            correct += int(np.count_nonzero(y.argmax(axis=1) == t[i:i + step]))
+            finite = np.isfinite(y).all(axis=1)  # a row of NaN or infinite scores predicts nothing: wrong
+            broken += int(np.count_nonzero(~finite))
+            correct += int(np.count_nonzero((y.argmax(axis=1) == t[i:i + step]) & finite))
+        if broken:  # the book's scripts plot the accuracy of networks that diverged: a warning, not an error
+            warnings.warn(f"accuracy: the network's scores are not finite (NaN or infinite) for {broken} of "
+                          f"{len(x)} samples, counted as wrong: check x for NaN, and whether training "
+                          "diverged (then lower the learning rate or the weight scale)", RuntimeWarning,
+                          stacklevel=2)
         return correct / x.shape[0]
 
     def numerical_gradient(self, x, t):

@@ -68,6 +68,18 @@ def check_params(layer, fits, wanted, fix, **arrays):
         raise ValueError(f"{type(layer).__name__} expected {wanted}, got {got}: {fix}")
 
 
+def check_filters(layer, W, b):
+    """W must be filters (FN, C, FH, FW) and b one bias per filter (FN,), both floating arrays;
+    returns b. One real number is a bias for every filter (the book's ch07/apply_filter.py
+    passes b = 0): it becomes an array (FN,) of W's dtype."""
+    if isinstance(W, np.ndarray) and W.ndim == 4 and W.dtype.kind == "f" and np.ndim(b) == 0 \
+            and isinstance(b, (int, float, np.integer, np.floating)) and not isinstance(b, bool):
+        b = np.full(W.shape[0], b, dtype=W.dtype)
+    check_params(layer, np.ndim(W) == 4 and np.shape(b) == np.shape(W)[:1],
+                 "W of shape (FN, C, FH, FW) and b of shape (FN,)", "give one bias per filter", W=W, b=b)
+    return b
+
+
 def check_images(layer, x, param=None):
     """x must be a batch of images (N, C, H, W); with param (name, filters (FN, C, FH, FW)),
     with the filters' C channels."""

@@ -288,6 +288,23 @@ def test_pooling_default_stride_is_the_books(tmp_path, monkeypatch):
     assert out.strip() == "(1, 1, 27, 27) (1, 1, 14, 14)"
 
 
+def test_a_convolution_with_one_number_as_its_bias_like_apply_filter(tmp_path, monkeypatch):
+    # The book's ch07/apply_filter.py: b = 0 for a single filter w of shape (1, C, FH, FW).
+    out, _ = run_script("""
+        import numpy as np
+        from common.layers import Convolution
+        w = np.ones((1, 1, 3, 3))
+        img = np.arange(25, dtype=np.float32).reshape(1, 1, 5, 5)
+        b = 0  # network.params['b1'][i]
+        conv_layer = Convolution(w, b)
+        out = conv_layer.forward(img)
+        print(out.shape, out[0, 0, 0, 0], conv_layer.b)
+        conv_layer.backward(np.ones_like(out))
+        print(conv_layer.db)
+    """, tmp_path, monkeypatch)
+    assert out.split("\n")[:2] == ["(1, 1, 3, 3) 54.0 [0.]", "[9.]"]
+
+
 # --- 6. what `from common.layers import *` brings; numerical_gradient_2d ------------------------
 
 def test_star_import_of_layers_brings_the_functions(tmp_path, monkeypatch):

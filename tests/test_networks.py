@@ -207,11 +207,33 @@ def test_accuracy_takes_labels_of_shape_n_1(rng):
     assert net.accuracy(x, t.reshape(6, 1)) == net.accuracy(x, t)
 
 
-def test_a_network_with_nan_weights_reports_no_accuracy(rng):
+def test_a_network_with_nan_weights_counts_every_sample_wrong_with_a_warning(rng):
     net = TwoLayerNet(784, 5, 10, rng=rng)
     net.params["W2"][...] = np.nan
-    with pytest.raises(ValueError, match="scores are not finite"):
-        net.accuracy(rng.random((100, 784)), np.zeros(100, dtype=int))  # argmax of NaN is 0: 1.0 before
+    with pytest.warns(RuntimeWarning, match="not finite .* for 100 of 100 samples, counted as wrong"):
+        assert net.accuracy(rng.random((100, 784)), np.zeros(100, dtype=int)) == 0.0  # argmax of NaN is 0: 1.0 before
+
+
+def test_only_the_samples_with_broken_scores_count_wrong(rng):
+    net = TwoLayerNet(4, 3, 2, rng=rng)
+    x = rng.random((6, 4))
+    t = net.predict(x).argmax(axis=1)
+    x[[1, 4], 0] = np.nan
+    with pytest.warns(RuntimeWarning, match="for 2 of 6 samples"):
+        assert net.accuracy(x, t, batch_size=4) == 4 / 6
+
+
+def test_the_books_batch_norm_comparison_with_a_diverging_network_runs(rng):
+    """ch06/batch_norm_test.py trains without batch norm at weight scale 1 and plots its accuracy."""
+    net = MultiLayerNetExtend(784, [100] * 5, 10, weight_init_std=1.0, rng=rng)
+    x, t = rng.random((100, 784)), rng.integers(0, 10, 100)
+    with np.errstate(all="ignore"):  # NumPy's overflow warnings, as the book's run prints them
+        for _ in range(3):
+            grads = net.gradient(x, t)
+            for key in grads:
+                net.params[key] -= 1e30 * grads[key]  # a step that drives the scores to NaN
+        with pytest.warns(RuntimeWarning, match="counted as wrong"):
+            assert 0.0 <= net.accuracy(x, t) <= 1.0
 
 
 @pytest.mark.parametrize("make,message", [

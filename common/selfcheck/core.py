@@ -45,7 +45,8 @@ class CheckResult:
             worst = max(self.errors, key=self.errors.get)
             kind = " float32's" if self.tolerance > GRADIENT_CHECK_TOLERANCE else ""  # 1e-3 a layer, 1e-2 a network
             lines = [f"{self.status} {self.name}: max relative error {self.max_error:.1e} in {worst} "
-                     f"(tolerance{kind} {self.tolerance:.0e})"] + ([f"  compared {self.compared}"] if self.compared else [])
+                     f"(tolerance{kind} {self.tolerance:.0e})"]
+            lines += [f"  compared {self.compared}"] if self.compared else []
         else:
             body = self.detail or self.compared
             lines = [f"{self.status} {self.name}: {body}" if body else f"{self.status} {self.name}"]
