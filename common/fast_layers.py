@@ -18,7 +18,7 @@ import numpy as np
 from common.functions import as_float_array
 from common.im2col import filter_windows, output_length
 from common.layers import Affine
-from common.validate import check_dout, check_filters, check_images, check_int, check_window
+from common.validate import check_dout, check_filters, check_images, check_ints, check_window
 
 
 class FastAffine(Affine):
@@ -86,8 +86,7 @@ class FastConvolution:
 
     def __init__(self, W, b, stride=1, pad=0, need_dx=True):
         b = check_filters(self, W, b)
-        check_int(self, "stride", stride, 1)
-        check_int(self, "pad", pad, 0)
+        check_ints(self, stride=(stride, 1), pad=(pad, 0))
         self.W = W
         self.b = b
         self.stride = stride
@@ -137,9 +136,7 @@ class FastPooling:
     """
 
     def __init__(self, pool_h, pool_w, stride=1, pad=0):
-        for name, value, minimum in (("pool_h", pool_h, 1), ("pool_w", pool_w, 1), ("stride", stride, 1),
-                                     ("pad", pad, 0)):
-            check_int(self, name, value, minimum)
+        check_ints(self, pool_h=(pool_h, 1), pool_w=(pool_w, 1), stride=(stride, 1), pad=(pad, 0))
         self.pool_h = pool_h
         self.pool_w = pool_w
         self.stride = stride

@@ -33,7 +33,7 @@ from common.validate import (
     check_features,
     check_filters,
     check_images,
-    check_int,
+    check_ints,
     check_number,
     check_params,
     check_window,
@@ -293,8 +293,7 @@ class Convolution:
 
     def __init__(self, W, b, stride=1, pad=0):
         b = check_filters(self, W, b)
-        check_int(self, "stride", stride, 1)
-        check_int(self, "pad", pad, 0)
+        check_ints(self, stride=(stride, 1), pad=(pad, 0))
         self.W = W
         self.b = b
         self.stride = stride
@@ -351,9 +350,7 @@ class Pooling:
     """
 
     def __init__(self, pool_h, pool_w, stride=1, pad=0):
-        for name, value, minimum in (("pool_h", pool_h, 1), ("pool_w", pool_w, 1), ("stride", stride, 1),
-                                     ("pad", pad, 0)):
-            check_int(self, name, value, minimum)
+        check_ints(self, pool_h=(pool_h, 1), pool_w=(pool_w, 1), stride=(stride, 1), pad=(pad, 0))
         self.pool_h = pool_h
         self.pool_w = pool_w
         self.stride = stride

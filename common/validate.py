@@ -37,11 +37,13 @@ def check_number(layer, name, value, low, high):
         raise ValueError(f"{type(layer).__name__} expected {name} to be a number from {low} to {high}, got {value!r}")
 
 
-def check_int(layer, name, value, minimum):
-    """value must be an int >= minimum (a stride, a padding, a window size)."""
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{type(layer).__name__} expected {name} to be an integer >= {minimum}, "
-                         f"got {value!r}")
+def check_ints(layer, **settings):
+    """Each setting, name=(value, minimum), must be an int >= its minimum (a stride, a padding,
+    a window size)."""
+    for name, (value, minimum) in settings.items():
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+            raise ValueError(f"{type(layer).__name__} expected {name} to be an integer >= {minimum}, "
+                             f"got {value!r}")
 
 
 def check_features(layer, x, features, param):
