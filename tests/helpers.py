@@ -1,4 +1,6 @@
 """Helpers shared by the tests."""
+import signal
+
 import numpy as np
 from hypothesis import strategies as st
 
@@ -25,3 +27,10 @@ def read_cache(path):
     """The loader's cached arrays at path, or None when there is none or it is not sound."""
     from dataset import mnist
     return mnist._read_cache(path)[0]
+
+
+def interruptible():
+    """preexec_fn for a child process that a test stops with SIGINT: SIGINT at its default, so the
+    child's Python turns it into KeyboardInterrupt even when the test run was started in the
+    background (a shell starts background commands with SIGINT ignored, and children inherit it)."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)

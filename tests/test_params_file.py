@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import interruptible
 
 import common.params_file as params_file
 from common.params_file import load_params_file, save_params_file
@@ -108,7 +109,7 @@ def test_a_process_killed_mid_save_leaves_the_old_parameters_loadable(tmp_path, 
     path = tmp_path / "params.npz"
     save_params_file(path, {"W": np.ones(3)})
     child = subprocess.Popen([sys.executable, "-c", KILLED_SAVE, str(path)], stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True)
+                             stderr=subprocess.PIPE, text=True, preexec_fn=interruptible)
     try:
         assert child.stdout.readline() == "writing\n", child.stderr.read()
         child.send_signal(sig)

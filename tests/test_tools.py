@@ -20,6 +20,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from helpers import interruptible
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -455,7 +456,8 @@ def runner(tmp_path):
 
     def start(*args):
         return subprocess.Popen([sys.executable, str(NOTEBOOKS / "run_notebooks.py"), *map(str, args)],
-                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path,
+                                preexec_fn=interruptible)
 
     def run(*args):
         child = start(*args)
